@@ -1,0 +1,114 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { sql, type Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
+import { SiteDirectory } from './domains/articles/site.service.ts';
+import { ViewCounter } from './domains/articles/view-counter.ts';
+import { ChangeListener } from './platform/changes.ts';
+import { DomainError, notFound } from './platform/errors.ts';
+import { PageCache } from './platform/page-cache.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<Database>;
+    sites: SiteDirectory;
+    pageCache: PageCache;
+    viewCounter: ViewCounter;
+  }
+}
+
+/** What an app needs from outside: its settings and an open database. */
+export interface AppOptions {
+  config: Pick<Config, 'viewFlushMs' | 'logLevel'>;
+  db: Kysely<Database>;
+  /** The same database as `db`, for the connection that listens to change announcements. */
+  connectionString: string;
+  /** A logger to use (the server's); none means the level in config, to stdout. */
+  logger?: FastifyBaseLogger;
+}
+
+function loggerOptions(options: AppOptions): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (options.logger) return { loggerInstance: options.logger };
+  return { logger: options.config.logLevel === 'silent' ? false : { level: options.config.logLevel } };
+}
+
+/** Turns a thrown value into the DomainError a user may see; anything unknown becomes a plain 500. */
+function toDomainError(error: FastifyError | DomainError): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error.validation) {
+    const first = error.validation[0];
+    const where = first?.instancePath ? first.instancePath.replace(/^\//, '') : error.validationContext;
+    return new DomainError(400, 'invalid_request', `${where ?? 'request'}: ${first?.message ?? 'invalid value'}`);
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new DomainError(error.statusCode, error.code?.toLowerCase() ?? 'bad_request', error.message);
+  }
+  return new DomainError(500, 'internal', 'Internal server error');
+}
+
+/** Builds the Halfsky application: plugins first, then the domains. It never listens; the caller does. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...loggerOptions(options),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
+    trustProxy: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const viewCounter = new ViewCounter(options.db, {
+    flushMs: options.config.viewFlushMs,
+    onError: (error) => app.log.error({ err: error }, 'writing view counts failed; will retry'),
+  });
+  app.decorate('db', options.db);
+  app.decorate('sites', new SiteDirectory(options.db));
+  app.decorate('pageCache', new PageCache());
+  app.decorate('viewCounter', viewCounter);
+
+  const changes = new ChangeListener(
+    options.connectionString,
+    (topic) => {
+      app.sites.invalidate();
+      app.pageCache.invalidate(topic);
+    },
+    (error) => app.log.warn({ err: error }, 'change listener lost its connection'),
+  );
+  app.addHook('onReady', async () => {
+    await changes.start();
+    viewCounter.start();
+  });
+  // Fastify runs onClose hooks in reverse order of registration after the routes stop taking requests.
+  app.addHook('onClose', async () => {
+    await changes.stop();
+    await viewCounter.stop();
+  });
+
+  app.setErrorHandler(async (error: FastifyError | DomainError, request, reply) => {
+    const domainError = toDomainError(error);
+    if (domainError.status >= 500) request.log.error({ err: error }, 'request failed');
+    const wantsJson = request.url.startsWith('/api/') || request.url === '/healthz';
+    if (!wantsJson) {
+      const html = await renderPortalError(request, domainError);
+      if (html) return reply.code(domainError.status).type('text/html; charset=utf-8').send(html);
+    }
+    return reply.code(domainError.status).send({ error: { code: domainError.code, message: domainError.message } });
+  });
+  app.setNotFoundHandler(async () => {
+    throw notFound('No page has this address.');
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(options.db);
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ error: { code: 'unavailable', message: 'The database does not answer.' } });
+    }
+  });
+
+  await app.register(portalPages);
+  await app.register(portalPages, { prefix: '/sites/:site' });
+  return app;
+}

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VIEW_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+});
+
+/** Typed settings of one Halfsky process, read from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path of the folder that holds the embedded PostgreSQL cluster and uploads. */
+  dataDir: string;
+  /** A PostgreSQL server to use; undefined means "run the embedded one in dataDir". */
+  databaseUrl: string | undefined;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** How often counted page views are written to the database. */
+  viewFlushMs: number;
+}
+
+/** Thrown when the environment holds a value Halfsky cannot use; its message is one readable line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    const value = typeof issue?.path[0] === 'string' ? environment[issue.path[0]] : undefined;
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(value)}: ${issue?.message ?? 'not accepted'}`);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: path.resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    logLevel: env.LOG_LEVEL,
+    viewFlushMs: env.VIEW_FLUSH_MS,
+  };
+}

@@ -1,0 +1,31 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { OrganizationTable } from '../domains/organizations/organization.table.ts';
+import type { SiteTable } from '../domains/articles/site.table.ts';
+import type { SectionTable } from '../domains/articles/section.table.ts';
+import type { ArticleTable, ArticleTranslationTable } from '../domains/articles/article.table.ts';
+
+/** Every table Halfsky keeps, by its SQL name. */
+export interface Database {
+  organization: OrganizationTable;
+  site: SiteTable;
+  section: SectionTable;
+  article: ArticleTable;
+  article_translation: ArticleTranslationTable;
+}
+
+/** What a repository runs its SQL on: the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Opens a pooled Kysely handle on the PostgreSQL server at `connectionString`. */
+export function createDb(connectionString: string, options: { maxConnections?: number } = {}): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    // A dead connection must not hang a request forever.
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client losing its server (restart, network) emits here; the pool replaces it on next use.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
