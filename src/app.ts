@@ -8,6 +8,7 @@ import { SiteDirectory } from './domains/articles/site.service.ts';
 import { ViewCounter } from './domains/articles/view-counter.ts';
 import { ChangeListener } from './platform/changes.ts';
 import { DomainError, notFound } from './platform/errors.ts';
+import { errorLocale, plainErrorPage } from './platform/error-page.tsx';
 import { PageCache } from './platform/page-cache.ts';
 
 declare module 'fastify' {
@@ -90,8 +91,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (domainError.status >= 500) request.log.error({ err: error }, 'request failed');
     const wantsJson = request.url.startsWith('/api/') || request.url === '/healthz';
     if (!wantsJson) {
-      const html = await renderPortalError(request, domainError);
-      if (html) return reply.code(domainError.status).type('text/html; charset=utf-8').send(html);
+      const html =
+        (await renderPortalError(request, domainError)) ??
+        plainErrorPage(errorLocale(request.url, request.headers['accept-language']), domainError.status);
+      return reply.code(domainError.status).type('text/html; charset=utf-8').send(html);
     }
     return reply.code(domainError.status).send({ error: { code: domainError.code, message: domainError.message } });
   });

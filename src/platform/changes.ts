@@ -21,8 +21,17 @@ export class ChangeListener {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Opens the connection and starts listening. */
+  /** Starts listening; when the database cannot be reached yet, keeps trying in the background. */
   async start(): Promise<void> {
+    try {
+      await this.connect();
+    } catch (error) {
+      this.onError(error);
+      this.reconnectLater();
+    }
+  }
+
+  private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('notification', (message) => {
       if (message.channel === changeChannel) this.onChange(message.payload ?? '*');
@@ -32,8 +41,14 @@ export class ChangeListener {
       this.reconnectLater();
     });
     client.on('end', () => this.reconnectLater());
-    await client.connect();
-    await client.query(`listen ${changeChannel}`);
+    try {
+      await client.connect();
+      await client.query(`listen ${changeChannel}`);
+    } catch (error) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.client = client;
   }
 
@@ -51,7 +66,7 @@ export class ChangeListener {
     this.client = undefined;
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      this.start()
+      this.connect()
         // Announcements may have been missed while disconnected: treat everything as changed.
         .then(() => this.onChange('*'))
         .catch((error: unknown) => {

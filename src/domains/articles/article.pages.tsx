@@ -259,6 +259,11 @@ export function ErrorView(props: { ctx: PortalContext; status: number }): VNode 
   );
 }
 
+/** Tells whether a request comes from a person's browser: crawlers and clients that give no name do not count. */
+function isReader(userAgent: string | undefined): boolean {
+  return userAgent !== undefined && userAgent.trim() !== '' && !isBot(userAgent);
+}
+
 function originOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
@@ -343,7 +348,7 @@ export const portalPages: FastifyPluginAsync = async (app) => {
         app.pageCache.set(key, page);
       }
       if (page.articleId === undefined) return sendPage(reply, page);
-      if (!isBot(request.headers['user-agent'] ?? '')) app.viewCounter.record(page.articleId);
+      if (isReader(request.headers['user-agent'])) app.viewCounter.record(page.articleId);
       return sendPage(reply, page, await app.viewCounter.viewsOf(page.articleId));
     },
   );

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.ts';
+import { createDb } from './db/database.ts';
+import { createTestApp, type TestApp } from '../test/app.ts';
+
+let testApp: TestApp;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+});
+afterAll(async () => {
+  await testApp.close();
+});
+
+describe('GET /healthz', () => {
+  it('answers 200 while the database answers', async () => {
+    const response = await testApp.app.inject({ url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers 503 with an error body when the database does not', async () => {
+    // Port 9 on loopback: nothing listens there, so every connection is refused.
+    const unreachable = 'postgres://nobody@127.0.0.1:9/none';
+    const db = createDb(unreachable);
+    const app = await buildApp({ config: { viewFlushMs: 60_000, logLevel: 'silent' }, db, connectionString: unreachable });
+    try {
+      const response = await app.inject({ url: '/healthz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ error: { code: 'unavailable', message: 'The database does not answer.' } });
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+  });
+});
+
+describe('errors', () => {
+  it('never shows a stack trace: a failing database is a plain 500 page', async () => {
+    const unreachable = 'postgres://nobody@127.0.0.1:9/none';
+    const db = createDb(unreachable);
+    const app = await buildApp({ config: { viewFlushMs: 60_000, logLevel: 'silent' }, db, connectionString: unreachable });
+    try {
+      const response = await app.inject({ url: '/en/' });
+      expect(response.statusCode).toBe(500);
+      expect(response.body).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+/);
+      expect(response.headers['content-type']).toContain('text/html');
+      expect(response.body).toContain('Something went wrong');
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+  });
+});
