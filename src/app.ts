@@ -55,6 +55,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...loggerOptions(options),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
     trustProxy: false,
+    // Portal hits are many and alike: log each at debug level only; failures are logged by the error handler.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -98,6 +98,8 @@ interface PidFile {
   pid: number;
   port: number | undefined;
   socketDir: string | undefined;
+  /** "starting", "stopping", "ready" or "standby" (PostgreSQL 10+). */
+  status: string | undefined;
 }
 
 type Probe = { ok: true; dataDirectory: string } | { ok: false; code: string | undefined; message: string };
@@ -252,7 +254,11 @@ async function lookupAccount(name: string): Promise<Account | undefined> {
 // ---------------------------------------------------------------- directories
 
 async function prepareDataDir(dataDir: string, account: Account | undefined): Promise<void> {
-  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // Parents get the default mode: a recursive 0700 would lock the server's user out of them.
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  await fs.mkdir(dataDir, { mode: 0o700 }).catch((error: unknown) => {
+    if (errorCode(error) !== 'EEXIST') throw error;
+  });
   const stat = await fs.stat(dataDir);
   if (!stat.isDirectory()) throw new Error(`${dataDir} is not a directory`);
   if (account !== undefined && (stat.uid !== account.uid || stat.gid !== account.gid)) {
@@ -473,10 +479,12 @@ async function readPidFile(clusterDir: string): Promise<PidFile | undefined | nu
   if (!Number.isInteger(pid) || pid <= 0) return null;
   const port = Number(lines[3]);
   const socketDir = lines[4]?.trim();
+  const status = lines[7]?.trim();
   return {
     pid,
     port: Number.isInteger(port) && port > 0 ? port : undefined,
     socketDir: socketDir ? socketDir : undefined,
+    status: status ? status : undefined,
   };
 }
 
@@ -544,10 +552,19 @@ async function launch(ctx: Context): Promise<{ port: number; socketDir: string }
   });
   child.unref();
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const launched = Date.now();
+  const deadline = launched + START_TIMEOUT_MS;
+  let lastProblem = 'not started';
   for (;;) {
-    const probed = await probe(ctx.socketDir, PORT);
-    if (probed.ok) break;
+    // Connecting before postmaster.pid says "ready" only fills the log with "is starting up";
+    // after a while we probe regardless, in case the status line never comes.
+    const pidFile = await readPidFile(ctx.clusterDir).catch(() => undefined);
+    const ready = pidFile?.pid === child.pid && (pidFile?.status === 'ready' || pidFile?.status === 'standby');
+    if (ready || Date.now() - launched > 2000) {
+      const probed = await probe(ctx.socketDir, PORT);
+      if (probed.ok) break;
+      lastProblem = probed.message;
+    }
     if (exited !== undefined) {
       const lines = await readLogSince(ctx.logFile, offset);
       forwardLines(lines, ctx.log);
@@ -557,7 +574,7 @@ async function launch(ctx: Context): Promise<{ port: number; socketDir: string }
     }
     if (Date.now() > deadline) {
       if (child.pid !== undefined) process.kill(child.pid, 'SIGQUIT');
-      throw new Error(`embedded PostgreSQL failed to start: no connection within ${START_TIMEOUT_MS / 1000} s: ${probed.message}`);
+      throw new Error(`embedded PostgreSQL failed to start: no connection within ${START_TIMEOUT_MS / 1000} s: ${lastProblem}`);
     }
     await sleep(POLL_MS);
   }
