@@ -1,4 +1,12 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import type { Config } from './config.ts';
@@ -49,17 +57,25 @@ function toDomainError(error: FastifyError | DomainError): DomainError {
   return new DomainError(500, 'internal', 'Internal server error');
 }
 
+/** Logs each request at debug level: portal hits are many and alike; failures reach the error handler's log. */
+class QuietRequestLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ method: request.method, url: request.url }, 'request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ err: error, status: reply.statusCode }, 'request failed');
+    else reply.log.debug({ status: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
+  }
+}
+
 /** Builds the Halfsky application: plugins first, then the domains. It never listens; the caller does. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...loggerOptions(options),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
     trustProxy: false,
-    // Portal hits are many and alike: log each at debug level only; failures are logged by the error handler.
-    disableRequestLogging: true,
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    logController: new QuietRequestLog(),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -32,6 +32,7 @@ const messages = {
   views: { zh: '浏览次数：', en: 'Views:' },
   previous: { zh: '上一篇', en: 'Previous' },
   next: { zh: '下一篇', en: 'Next' },
+  labelSeparator: { zh: '：', en: ': ' },
   related: { zh: '相关动态', en: 'Related updates' },
   more: { zh: '更多', en: 'More' },
   latest: { zh: '最新动态', en: 'Latest updates' },

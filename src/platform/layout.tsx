@@ -40,14 +40,14 @@ a{color:var(--brand-dark)}a:hover,a:focus{color:var(--brand)}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:9}
 .wrap{max-width:68rem;margin:0 auto;padding:0 1rem}
 header.site{background:var(--brand);color:#fff}
-header.site .top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem;padding:1rem 0}
+header.site .top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem;padding:1rem}
 header.site .name{color:#fff;text-decoration:none;font-size:1.5rem;font-weight:700;letter-spacing:.02em}
 .lang{display:flex;gap:.75rem;list-style:none;margin:0;padding:0}.lang a{color:#fff}
 nav.main{background:var(--brand-dark)}
-nav.main ul{display:flex;flex-wrap:wrap;list-style:none;margin:0;padding:0}
+nav.main ul{display:flex;flex-wrap:wrap;list-style:none;margin:0 auto;padding:0}
 nav.main a{display:block;color:#fff;text-decoration:none;padding:.6rem 1rem}
 nav.main a[aria-current]{background:rgba(255,255,255,.18)}nav.main a:hover,nav.main a:focus{background:rgba(255,255,255,.12);color:#fff}
-main{background:#fff;margin:1.5rem auto;padding:1.5rem;border:1px solid var(--line);border-radius:4px}
+main.wrap{background:#fff;margin:1.5rem auto;padding:1.5rem;border:1px solid var(--line);border-radius:4px}
 .crumbs ol{display:flex;flex-wrap:wrap;list-style:none;margin:0 0 1rem;padding:0;color:var(--muted);font-size:.95rem}
 .crumbs li+li::before{content:">";margin:0 .5rem}
 h1{font-size:1.7rem;line-height:1.35;margin:.25rem 0 .75rem}
@@ -62,7 +62,7 @@ h1{font-size:1.7rem;line-height:1.35;margin:.25rem 0 .75rem}
 .pager{display:flex;justify-content:space-between;align-items:center;margin-top:1.5rem}
 .neighbours{display:grid;gap:.25rem;border-top:1px solid var(--line);margin-top:1.5rem;padding-top:1rem}
 footer.site{color:var(--muted);font-size:.9rem;padding:1rem 0 2rem;text-align:center}
-@media (max-width:40rem){main{padding:1rem;margin:.75rem .5rem}.list li{flex-direction:column;gap:0}h1{font-size:1.4rem}}
+@media (max-width:40rem){main.wrap{padding:1rem;margin:.75rem .5rem}.list li{flex-direction:column;gap:0}h1{font-size:1.4rem}}
 `;
 
 /** The frame of every portal page: header with the federation's name, navigation, footer. */

@@ -219,12 +219,16 @@ export function ArticleView(props: { ctx: PortalContext; article: ArticlePage; v
       <nav class="neighbours" aria-label={`${t(locale, 'previous')} / ${t(locale, 'next')}`}>
         {article.previous ? (
           <p>
-            {t(locale, 'previous')}: {link(article.previous)}
+            {t(locale, 'previous')}
+            {t(locale, 'labelSeparator')}
+            {link(article.previous)}
           </p>
         ) : null}
         {article.next ? (
           <p>
-            {t(locale, 'next')}: {link(article.next)}
+            {t(locale, 'next')}
+            {t(locale, 'labelSeparator')}
+            {link(article.next)}
           </p>
         ) : null}
       </nav>
