@@ -7,10 +7,13 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { accountPages } from './domains/accounts/account.pages.tsx';
 import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
 import { SiteDirectory } from './domains/articles/site.service.ts';
 import { ViewCounter } from './domains/articles/view-counter.ts';
@@ -18,6 +21,7 @@ import { ChangeListener } from './platform/changes.ts';
 import { DomainError, notFound } from './platform/errors.ts';
 import { errorLocale, plainErrorPage } from './platform/error-page.tsx';
 import { PageCache } from './platform/page-cache.ts';
+import { sendWorkspacePage, workspaceErrorPage } from './platform/workspace-layout.tsx';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +81,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: false,
     logController: new QuietRequestLog(),
   });
+  await app.register(cookie);
+  await app.register(formbody);
+  app.decorateRequest('session', undefined);
+  app.decorateRequest('actor', undefined);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -111,6 +119,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const domainError = toDomainError(error);
     if (domainError.status >= 500) request.log.error({ err: error }, 'request failed');
     const wantsJson = request.url.startsWith('/api/') || request.url === '/healthz';
+    if (request.url.startsWith('/workspace')) {
+      return sendWorkspacePage(reply, workspaceErrorPage(request, domainError.status), domainError.status);
+    }
     if (!wantsJson) {
       const html =
         (await renderPortalError(request, domainError)) ??
@@ -132,6 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  await app.register(accountPages);
   await app.register(portalPages);
   await app.register(portalPages, { prefix: '/sites/:site' });
   return app;

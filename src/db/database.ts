@@ -4,6 +4,16 @@ import type { OrganizationTable } from '../domains/organizations/organization.ta
 import type { SiteTable } from '../domains/articles/site.table.ts';
 import type { SectionTable } from '../domains/articles/section.table.ts';
 import type { ArticleTable, ArticleTranslationTable } from '../domains/articles/article.table.ts';
+import type { PersonTable } from '../domains/people/person.table.ts';
+import type { PositionTable } from '../domains/people/position.table.ts';
+import type {
+  ApiTokenTable,
+  MembershipTable,
+  SessionTable,
+  SignInFailureTable,
+  UserAccountTable,
+} from '../domains/accounts/account.table.ts';
+import type { AuditEventTable } from '../platform/audit.table.ts';
 
 /** Every table Halfsky keeps, by its SQL name. */
 export interface Database {
@@ -12,6 +22,14 @@ export interface Database {
   section: SectionTable;
   article: ArticleTable;
   article_translation: ArticleTranslationTable;
+  person: PersonTable;
+  position: PositionTable;
+  user_account: UserAccountTable;
+  membership: MembershipTable;
+  session: SessionTable;
+  sign_in_failure: SignInFailureTable;
+  api_token: ApiTokenTable;
+  audit_event: AuditEventTable;
 }
 
 /** What a repository runs its SQL on: the database or an open transaction. */

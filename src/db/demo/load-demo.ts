@@ -4,7 +4,9 @@ import { announceChange } from '../../platform/changes.ts';
 import { sanitizeArticleHtml } from '../../platform/sanitize.ts';
 import { instantFromWallClock } from '../../platform/time.ts';
 import { locales } from '../../platform/i18n.ts';
+import { hashPassword } from '../../domains/accounts/password.ts';
 import { demoArticles, demoOrganizations, demoSites, type DemoSection } from './demo-content.ts';
+import { demoAccounts, demoPeople } from './demo-people.ts';
 
 /** What a demo load added; records already present are left as they are. */
 export interface DemoLoadReport {
@@ -12,6 +14,8 @@ export interface DemoLoadReport {
   sites: number;
   sections: number;
   articles: number;
+  people: number;
+  accounts: number;
 }
 
 const demoTimeZone = 'Asia/Shanghai';
@@ -56,7 +60,9 @@ async function ensureSections(
  * adding whatever is missing, in one transaction, and tells running servers to refresh.
  */
 export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
-  const report: DemoLoadReport = { organizations: 0, sites: 0, sections: 0, articles: 0 };
+  const report: DemoLoadReport = { organizations: 0, sites: 0, sections: 0, articles: 0, people: 0, accounts: 0 };
+  // Hashing is slow on purpose: do it before the transaction, not while holding it open.
+  const passwordHashes = await Promise.all(demoAccounts.map((account) => hashPassword(account.password)));
   await db.transaction().execute(async (tx) => {
     const organizationIds = new Map<string, number>();
     for (const organization of demoOrganizations) {
@@ -139,6 +145,60 @@ export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
           })),
         )
         .execute();
+    }
+    for (const person of demoPeople) {
+      const organizationId = organizationIds.get(person.organizationSlug);
+      if (organizationId === undefined) throw new Error(`demo person ${person.key} names unknown organization`);
+      const existing = await tx
+        .selectFrom('person')
+        .select('id')
+        .where('name_en', '=', person.nameEn)
+        .where('organization_id', '=', organizationId)
+        .executeTakeFirst();
+      if (existing) continue;
+      const { id } = await tx
+        .insertInto('person')
+        .values({ name_zh: person.nameZh, name_en: person.nameEn, organization_id: organizationId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      report.people += 1;
+      for (const post of person.posts) {
+        const postOrganizationId = organizationIds.get(post.organizationSlug);
+        if (postOrganizationId === undefined) throw new Error(`demo post of ${person.key} names unknown organization`);
+        await tx
+          .insertInto('position')
+          .values({
+            person_id: id,
+            organization_id: postOrganizationId,
+            title_zh: post.titleZh,
+            title_en: post.titleEn,
+            kind: post.kind,
+            starts_on: post.startsOn ?? null,
+            ends_on: post.endsOn ?? null,
+          })
+          .execute();
+      }
+    }
+
+    for (const [index, account] of demoAccounts.entries()) {
+      const inserted = await tx
+        .insertInto('user_account')
+        .values({
+          email: account.email,
+          display_name: account.displayName,
+          password_hash: passwordHashes[index] ?? '',
+          is_platform_admin: account.isPlatformAdmin ?? false,
+        })
+        .onConflict((oc) => oc.column('email').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) continue;
+      report.accounts += 1;
+      for (const membership of account.memberships) {
+        const organizationId = organizationIds.get(membership.organizationSlug);
+        if (organizationId === undefined) throw new Error(`demo account ${account.email} names unknown organization`);
+        await tx.insertInto('membership').values({ user_id: inserted.id, organization_id: organizationId, role: membership.role }).execute();
+      }
     }
     await announceChange(tx, '*');
   });
