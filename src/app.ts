@@ -17,6 +17,7 @@ import { accountPages } from './domains/accounts/account.pages.tsx';
 import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
 import { SiteDirectory } from './domains/articles/site.service.ts';
 import { ViewCounter } from './domains/articles/view-counter.ts';
+import { assetRoutes } from './platform/assets.ts';
 import { ChangeListener } from './platform/changes.ts';
 import { DomainError, notFound } from './platform/errors.ts';
 import { errorLocale, plainErrorPage } from './platform/error-page.tsx';
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  await app.register(assetRoutes);
   await app.register(accountPages);
   await app.register(portalPages);
   await app.register(portalPages, { prefix: '/sites/:site' });

@@ -1,6 +1,7 @@
 import type { ComponentChildren, VNode } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from './access.ts';
+import { assetHref } from './assets.ts';
 import { CsrfField } from './forms.tsx';
 import { renderDocument } from './html.tsx';
 import { isLocale, negotiateLocale, t, type Locale, type MessageKey } from './i18n.ts';
@@ -30,37 +31,6 @@ export interface WorkspaceFrame {
   path: string;
 }
 
-const styles = `
-:root{--brand:#a4161a;--ink:#1f1f1f;--muted:#595959;--line:#d9d9d9;--bg:#f6f6f4;--ok:#1b6b35;--bad:#b00020}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.6 system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:var(--ink);background:var(--bg)}
-a{color:#7a0f12}
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:9}
-header.ws{background:#2b2b2b;color:#fff}
-header.ws .bar{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;justify-content:space-between;max-width:80rem;margin:0 auto;padding:.6rem 1rem}
-header.ws a{color:#fff}header.ws .brand{font-weight:700;text-decoration:none}
-header.ws nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
-header.ws nav a{text-decoration:none}header.ws nav a[aria-current]{text-decoration:underline;text-underline-offset:.3em}
-header.ws .who{display:flex;gap:.75rem;align-items:center}
-header.ws form{margin:0}header.ws button{background:none;border:1px solid #fff;color:#fff;border-radius:3px;padding:.15rem .6rem;cursor:pointer;font:inherit}
-main.ws{max-width:80rem;margin:1rem auto;padding:1rem 1.25rem;background:#fff;border:1px solid var(--line);border-radius:4px}
-h1{font-size:1.5rem;margin:.25rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600;background:#fafafa}
-.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0 1rem}
-.button,button.primary{display:inline-block;background:var(--brand);color:#fff;border:0;border-radius:3px;padding:.4rem .9rem;text-decoration:none;font:inherit;cursor:pointer}
-button.danger{background:var(--bad);color:#fff;border:0;border-radius:3px;padding:.4rem .9rem;font:inherit;cursor:pointer}
-.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;margin-bottom:1rem}
-.filters .field{margin:0}
-.field{margin:0 0 1rem;display:flex;flex-direction:column;gap:.2rem;max-width:36rem}
-.field input,.field select,.field textarea{font:inherit;padding:.35rem .5rem;border:1px solid #8a8a8a;border-radius:3px}
-.field.invalid input,.field.invalid select,.field.invalid textarea{border-color:var(--bad)}
-.hint{margin:0;color:var(--muted);font-size:.9rem}.error{margin:0;color:var(--bad);font-weight:600}
-.alert{padding:.6rem .9rem;border-radius:3px;margin-bottom:1rem}.alert.error{background:#fdecee;color:var(--bad)}.alert.ok{background:#e8f5ec;color:var(--ok)}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
-.muted{color:var(--muted)}
-@media (max-width:40rem){main.ws{margin:.5rem;padding:.75rem}table{font-size:.9rem}}
-`;
 
 /** The frame of every workspace page: navigation, account, language switch. */
 export function WorkspaceLayout(props: {
@@ -87,7 +57,7 @@ export function WorkspaceLayout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{`${props.title} - Halfsky ${t(locale, 'workspace')}`}</title>
-        <style dangerouslySetInnerHTML={{ __html: styles }} />
+        <link rel="stylesheet" href={assetHref('workspace.css')} />
       </head>
       <body>
         <a class="skip" href="#content">

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ComponentChildren, VNode } from 'preact';
 import { isBot } from 'isbot';
+import { LRUCache } from 'lru-cache';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { renderDocument, TrustedHtml } from '../../platform/html.tsx';
 import { isLocale, locales, negotiateLocale, t, type Locale } from '../../platform/i18n.ts';
@@ -11,7 +12,7 @@ import type { CachedPage } from '../../platform/page-cache.ts';
 import { formatDate, formatDateTime } from '../../platform/time.ts';
 import * as articleService from './article.service.ts';
 import type { ArticlePage, ArticleSummary, HomePage, SectionPage } from './article.service.ts';
-import { articleParams, articleSlug, portalParams, sectionParams, sectionQuery } from './article.schema.ts';
+import { articleSlug, portalParams, sectionParams, sectionQuery, type ArticleParams } from './article.schema.ts';
 import type { Section, Site } from './site.service.ts';
 
 /** Where a portal page is being served: which site, in which language, under which address. */
@@ -263,9 +264,18 @@ export function ErrorView(props: { ctx: PortalContext; status: number }): VNode 
   );
 }
 
+// Readers come with a handful of User-Agents; the crawler pattern is long, so remember its verdicts.
+const readerVerdicts = new LRUCache<string, boolean>({ max: 1000 });
+
 /** Tells whether a request comes from a person's browser: crawlers and clients that give no name do not count. */
 function isReader(userAgent: string | undefined): boolean {
-  return userAgent !== undefined && userAgent.trim() !== '' && !isBot(userAgent);
+  if (userAgent === undefined || userAgent.trim() === '') return false;
+  let verdict = readerVerdicts.get(userAgent);
+  if (verdict === undefined) {
+    verdict = !isBot(userAgent);
+    readerVerdicts.set(userAgent, verdict);
+  }
+  return verdict;
 }
 
 function originOf(request: FastifyRequest): string {
@@ -299,8 +309,15 @@ function cacheKey(request: FastifyRequest, ctx: PortalContext): string {
   return `${ctx.origin}${request.url}`;
 }
 
+/** Keeps a rendered page as UTF-8, split where the view count goes. */
+function cachedPage(siteId: number, html: string, articleId?: number): CachedPage {
+  const parts = (articleId === undefined ? [html] : html.split(viewCountSlot)).map((part) => Buffer.from(part));
+  return { siteId, status: 200, parts, articleId };
+}
+
 function sendPage(reply: FastifyReply, page: CachedPage, views?: number): FastifyReply {
-  const html = page.parts.length > 1 ? page.parts.join(String(views ?? '')) : (page.parts[0] ?? '');
+  const [first, ...rest] = page.parts;
+  const html = rest.length === 0 ? (first ?? Buffer.alloc(0)) : Buffer.concat(page.parts.flatMap((part, index) => (index === 0 ? [part] : [Buffer.from(String(views ?? '')), part])));
   return reply
     .code(page.status)
     .header('content-type', 'text/html; charset=utf-8')
@@ -330,7 +347,7 @@ export const portalPages: FastifyPluginAsync = async (app) => {
     let page = app.pageCache.get(key);
     if (!page) {
       const home = await articleService.readHomePage(app.db, ctx.site, ctx.locale);
-      page = { siteId: ctx.site.id, status: 200, parts: [renderDocument(<HomeView ctx={ctx} home={home} />)] };
+      page = cachedPage(ctx.site.id, renderDocument(<HomeView ctx={ctx} home={home} />));
       app.pageCache.set(key, page);
     }
     return sendPage(reply, page);
@@ -338,8 +355,8 @@ export const portalPages: FastifyPluginAsync = async (app) => {
 
   routes.get(
     '/:lang/articles/:slug',
-    { schema: { params: articleParams } },
-    async (request, reply) => {
+    // The hottest route: its parameters are plain strings checked below, so no schema runs for it.
+    async (request: FastifyRequest<{ Params: ArticleParams }>, reply) => {
       const ctx = await portalContext(request, request.params);
       if (!articleSlug.test(request.params.slug)) throw notFound('No published article has this address.');
       const key = cacheKey(request, ctx);
@@ -347,8 +364,7 @@ export const portalPages: FastifyPluginAsync = async (app) => {
       if (!page) {
         const article = await articleService.readArticlePage(app.db, ctx.site, ctx.locale, request.params.slug);
         app.viewCounter.remember(article.id, article.viewCount);
-        const html = renderDocument(<ArticleView ctx={ctx} article={article} views={viewCountSlot} />);
-        page = { siteId: ctx.site.id, status: 200, parts: html.split(viewCountSlot), articleId: article.id };
+        page = cachedPage(ctx.site.id, renderDocument(<ArticleView ctx={ctx} article={article} views={viewCountSlot} />), article.id);
         app.pageCache.set(key, page);
       }
       if (page.articleId === undefined) return sendPage(reply, page);
@@ -367,7 +383,7 @@ export const portalPages: FastifyPluginAsync = async (app) => {
       if (!page) {
         const path = request.params['*'].replace(/\/+$/, '');
         const listing = await articleService.readSectionPage(app.db, ctx.site, ctx.locale, path, request.query.page);
-        page = { siteId: ctx.site.id, status: 200, parts: [renderDocument(<SectionView ctx={ctx} listing={listing} />)] };
+        page = cachedPage(ctx.site.id, renderDocument(<SectionView ctx={ctx} listing={listing} />));
         app.pageCache.set(key, page);
       }
       return sendPage(reply, page);

@@ -5,6 +5,7 @@ export const portalParams = z.object({ lang: z.string(), site: z.string().option
 
 /** The article page's path parameters. */
 export const articleParams = portalParams.extend({ slug: z.string() });
+export type ArticleParams = z.infer<typeof articleParams>;
 
 /** A section page's path parameters: the section path is the wildcard. */
 export const sectionParams = portalParams.extend({ '*': z.string() });
