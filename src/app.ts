@@ -14,11 +14,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { accountPages } from './domains/accounts/account.pages.tsx';
+import { organizationApi } from './domains/organizations/organization.api.ts';
+import { organizationPages } from './domains/organizations/organization.pages.tsx';
 import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
 import { SiteDirectory } from './domains/articles/site.service.ts';
 import { ViewCounter } from './domains/articles/view-counter.ts';
 import { assetRoutes } from './platform/assets.ts';
 import { ChangeListener } from './platform/changes.ts';
+import { registerOpenApi } from './platform/openapi.ts';
 import { DomainError, notFound } from './platform/errors.ts';
 import { errorLocale, plainErrorPage } from './platform/error-page.tsx';
 import { PageCache } from './platform/page-cache.ts';
@@ -144,8 +147,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  await registerOpenApi(app);
   await app.register(assetRoutes);
   await app.register(accountPages);
+  await app.register(organizationPages);
+  await app.register(organizationApi);
   await app.register(portalPages);
   await app.register(portalPages, { prefix: '/sites/:site' });
   return app;

@@ -138,3 +138,14 @@ export function sessionOf(request: FastifyRequest): CurrentSession {
   if (!request.session) throw new DomainError(401, 'unauthenticated', 'Sign in first.');
   return request.session;
 }
+
+/** Guards every API route: a personal token, or a session (with its CSRF token on changes). */
+export async function requireApiActor(request: FastifyRequest): Promise<void> {
+  await apiActor(request);
+}
+
+/** The actor of a guarded request (API or workspace). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new DomainError(401, 'unauthenticated', 'Sign in first.');
+  return request.actor;
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app.ts';
+import { signIn, type SignedInClient } from '../../../test/workspace.ts';
+
+let testApp: TestApp;
+let bwfEditor: SignedInClient;
+let bwfId: number;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  bwfEditor = await signIn(testApp.app, 'editor@bwf.example.org');
+  bwfId = (await testApp.database.db.selectFrom('organization').select('id').where('slug', '=', 'bwf').executeTakeFirstOrThrow()).id;
+});
+afterAll(async () => {
+  await testApp.close();
+});
+
+describe('organization pages', () => {
+  it('send a visitor who is not signed in to the sign-in page, and back afterwards', async () => {
+    const response = await testApp.app.inject({ url: '/workspace/organizations?q=bwf' });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/workspace/sign-in?next=%2Fworkspace%2Forganizations%3Fq%3Dbwf');
+  });
+
+  it('list the network with search and a kind filter', async () => {
+    const all = await bwfEditor.get('/workspace/organizations?kind=federation');
+    expect(all.statusCode).toBe(200);
+    expect(all.body).toContain('Tianjin Women');
+    expect(all.body).not.toContain('Tongrentang');
+    const search = await bwfEditor.get('/workspace/organizations?q=Tongrentang');
+    expect(search.body).toContain('Tongrentang Zhima Health');
+    expect(search.body).not.toContain('Tianjin Women');
+  });
+
+  it('show an organization with its units', async () => {
+    const response = await bwfEditor.get(`/workspace/organizations/${bwfId}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('基层组织建设部');
+    expect(response.body).toContain(`/workspace/organizations/${bwfId}/edit`);
+  });
+
+  it('re-render a wrong form with a message beside each field and the values kept', async () => {
+    const response = await bwfEditor.post('/workspace/organizations', { nameZh: '', nameEn: 'Volunteer Service Department', slug: 'Not A Slug!', kind: 'department', parentId: String(bwfId) });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatch(/id="nameZh-error"/);
+    expect(response.body).toMatch(/id="slug-error"/);
+    expect(response.body).toContain('value="Volunteer Service Department"');
+  });
+
+  it('create a unit under the editor own federation, which then shows in the audit log', async () => {
+    const response = await bwfEditor.post('/workspace/organizations', {
+      nameZh: '志愿服务部',
+      nameEn: 'Volunteer Service Department',
+      slug: 'bwf-volunteer-department',
+      kind: 'department',
+      parentId: String(bwfId),
+    });
+    expect(response.statusCode).toBe(303);
+    const created = await testApp.database.db.selectFrom('organization').selectAll().where('slug', '=', 'bwf-volunteer-department').executeTakeFirstOrThrow();
+    expect(created.parent_id).toBe(bwfId);
+    const audit = await testApp.database.db.selectFrom('audit_event').selectAll().where('entity_type', '=', 'organization').where('entity_id', '=', String(created.id)).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.action).toBe('create');
+  });
+
+  it('refuse a taken short name beside the field', async () => {
+    const response = await bwfEditor.post('/workspace/organizations', { nameZh: '重复', nameEn: 'Duplicate', slug: 'twf', kind: 'department', parentId: String(bwfId) });
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toMatch(/id="slug-error"[^>]*>The short name &quot;twf&quot; is taken/);
+  });
+
+  it('refuse a form without the CSRF token', async () => {
+    const response = await bwfEditor.post('/workspace/organizations', { _csrf: 'forged', nameZh: 'x', nameEn: 'x', slug: 'forged-unit', kind: 'department', parentId: String(bwfId) });
+    expect(response.statusCode).toBe(403);
+    const stored = await testApp.database.db.selectFrom('organization').select('id').where('slug', '=', 'forged-unit').executeTakeFirst();
+    expect(stored).toBeUndefined();
+  });
+});
+
+describe('the organization API', () => {
+  it('is described in the OpenAPI document', async () => {
+    const response = await testApp.app.inject({ url: '/api/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toContain('/api/v1/organizations/{id}');
+    expect(Object.keys(document.paths).every((path: string) => path.startsWith('/api/v1/'))).toBe(true);
+  });
+
+  it('answers 401 without credentials and 400 for a bad body', async () => {
+    const anonymous = await testApp.app.inject({ url: '/api/v1/organizations' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    const bad = await bwfEditor.api('POST', '/api/v1/organizations', { nameZh: '', kind: 'club' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_request');
+  });
+
+  it('lets an editor create under her federation and refuses another federation as not found', async () => {
+    const twfId = (await testApp.database.db.selectFrom('organization').select('id').where('slug', '=', 'twf').executeTakeFirstOrThrow()).id;
+    const ok = await bwfEditor.api('POST', '/api/v1/organizations', { slug: 'bwf-api-unit', nameZh: '接口单位', nameEn: 'API Unit', kind: 'department', parentId: bwfId });
+    expect(ok.statusCode).toBe(201);
+    const refused = await bwfEditor.api('PATCH', `/api/v1/organizations/${twfId}`, { nameEn: 'Renamed' });
+    expect(refused.statusCode).toBe(404);
+    const read = await bwfEditor.api('GET', `/api/v1/organizations/${twfId}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json().nameEn).toBe("Tianjin Women's Federation");
+  });
+});
