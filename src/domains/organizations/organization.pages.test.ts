@@ -78,15 +78,6 @@ describe('organization pages', () => {
 });
 
 describe('the organization API', () => {
-  it('is described in the OpenAPI document', async () => {
-    const response = await testApp.app.inject({ url: '/api/openapi.json' });
-    expect(response.statusCode).toBe(200);
-    const document = response.json();
-    expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toContain('/api/v1/organizations/{id}');
-    expect(Object.keys(document.paths).every((path: string) => path.startsWith('/api/v1/'))).toBe(true);
-  });
-
   it('answers 401 without credentials and 400 for a bad body', async () => {
     const anonymous = await testApp.app.inject({ url: '/api/v1/organizations' });
     expect(anonymous.statusCode).toBe(401);
