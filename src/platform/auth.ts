@@ -52,9 +52,9 @@ export async function loadSession(request: FastifyRequest): Promise<CurrentSessi
   return session;
 }
 
-/** Compares two secrets in constant time. */
+/** Compares two secrets in constant time; an empty secret matches nothing (not even another empty one). */
 export function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
+  if (given === undefined || expected.length === 0) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
