@@ -14,8 +14,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { accountPages } from './domains/accounts/account.pages.tsx';
+import { accountAdminPages } from './domains/accounts/account-admin.pages.tsx';
+import { auditApi } from './domains/audit/audit.api.ts';
+import { auditPages } from './domains/audit/audit.pages.tsx';
 import { organizationApi } from './domains/organizations/organization.api.ts';
 import { organizationPages } from './domains/organizations/organization.pages.tsx';
+import { personApi } from './domains/people/person.api.ts';
+import { personPages } from './domains/people/person.pages.tsx';
 import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
 import { SiteDirectory } from './domains/articles/site.service.ts';
 import { ViewCounter } from './domains/articles/view-counter.ts';
@@ -38,7 +43,7 @@ declare module 'fastify' {
 
 /** What an app needs from outside: its settings and an open database. */
 export interface AppOptions {
-  config: Pick<Config, 'viewFlushMs' | 'logLevel'>;
+  config: Pick<Config, 'viewFlushMs' | 'logLevel'> & Partial<Pick<Config, 'trustProxy'>>;
   db: Kysely<Database>;
   /** The same database as `db`, for the connection that listens to change announcements. */
   connectionString: string;
@@ -82,7 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...loggerOptions(options),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
-    trustProxy: false,
+    trustProxy: options.config.trustProxy ?? false,
     logController: new QuietRequestLog(),
   });
   await app.register(cookie);
@@ -150,8 +155,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app);
   await app.register(assetRoutes);
   await app.register(accountPages);
+  await app.register(accountAdminPages);
+  await app.register(auditPages);
+  await app.register(auditApi);
   await app.register(organizationPages);
   await app.register(organizationApi);
+  await app.register(personPages);
+  await app.register(personApi);
   await app.register(portalPages);
   await app.register(portalPages, { prefix: '/sites/:site' });
   return app;

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import { loadDemo } from './db/demo/load-demo.ts';
+import { demoAccountLines, OperatorError, runUserCommand, userCommandOptions } from './domains/accounts/account.cli.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startServer, stopOnSignals } from './server.ts';
 
@@ -12,7 +13,16 @@ Commands:
   serve     open the database (embedded unless DATABASE_URL is set), migrate, load the demo into
             an empty database, and serve the portal on HOST:PORT
   migrate   bring the database schema up to date
-  demo      load the demo data (Beijing, Tianjin and Hebei federations); adds only what is missing
+  demo      load the demo data (Beijing, Tianjin and Hebei federations); adds only what is missing,
+            then lists the demo accounts and their (public) passwords
+  user add --email E --name N [--admin] [--organization SLUG --role ROLE]
+            create a workspace account; --admin makes it a platform administrator; ROLE is one of
+            administrator, editor, reviewer, organizer, viewer on the organization SLUG
+  user reset-password --email E
+            set a new password for an account and end its sessions
+
+The password of "user" commands is read from standard input (its first line), or asked for twice
+at a terminal; it is never given on the command line. At least 12 characters.
 
 Environment:
   PORT            port to listen on (default 3000)
@@ -21,6 +31,7 @@ Environment:
   DATABASE_URL    postgres://… of a PostgreSQL server to use instead of the embedded one
   LOG_LEVEL       fatal, error, warn, info, debug, trace or silent (default info)
   VIEW_FLUSH_MS   how often counted views are written, in ms (default 1000)
+  TRUST_PROXY     behind an HTTPS reverse proxy: true, or its addresses (default false)
 
 Options:
   -h, --help      show this help
@@ -38,19 +49,34 @@ async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase
   }
 }
 
+/** The command line's mistake in one line; a password given as an option is refused with the reason. */
+function argumentProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  const option = /'([^']+)'/.exec(message)?.[1] ?? message;
+  if (/^--?pass/i.test(option)) return `${option} is not accepted: the password is read from standard input, never from the command line`;
+  return `unknown option ${option}; see halfsky --help`;
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, ...userCommandOptions } });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(argumentProblem(error));
   }
   const [command, ...rest] = parsed.positionals;
   if (parsed.values.help || command === 'help') {
     process.stdout.write(usage);
     return;
   }
+  if (command === 'user') {
+    process.stdout.write(`${await runUserCommand(rest, parsed.values, withDatabase)}\n`);
+    return;
+  }
   if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
+  const misplaced = Object.keys(userCommandOptions).find((option) => option in parsed.values);
+  if (misplaced) throw new UsageError(`--${misplaced} applies to the user commands only; see halfsky --help`);
   switch (command) {
     case 'serve': {
       const config = loadConfig();
@@ -72,10 +98,14 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(
         `demo data: added ${report.organizations} organizations, ${report.sites} sites, ${report.sections} sections, ${report.articles} articles\n`,
       );
+      const { host, port } = loadConfig();
+      process.stdout.write(
+        `demo accounts (password), sign in at http://${host}:${port}/workspace:\n${demoAccountLines().map((line) => `  ${line}\n`).join('')}`,
+      );
       return;
     }
     case undefined:
-      throw new UsageError('a command is needed (serve, migrate or demo); see halfsky --help');
+      throw new UsageError('a command is needed (serve, migrate, demo or user); see halfsky --help');
     default:
       throw new UsageError(`unknown command "${command}"; see halfsky --help`);
   }
@@ -83,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  const kind = error instanceof UsageError || error instanceof ConfigError ? '' : 'error: ';
+  const kind = error instanceof UsageError || error instanceof ConfigError || error instanceof OperatorError ? '' : 'error: ';
   process.stderr.write(`halfsky: ${kind}${message.split('\n')[0]}\n`);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  process.exit(error instanceof UsageError ? 2 : error instanceof OperatorError ? error.exitCode : 1);
 });

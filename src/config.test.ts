@@ -14,6 +14,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/srv/halfsky', databaseUrl: 'postgres://u@db/halfsky' });
   });
 
+  it('trusts a reverse proxy only when told to', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toBe('10.0.0.1, 10.0.0.2');
+    expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow('invalid TRUST_PROXY="yes please"');
+  });
+
   it('names the variable and the value it refuses, in one line', () => {
     for (const [environment, fragment] of [
       [{ PORT: 'eighty' }, 'invalid PORT="eighty"'],

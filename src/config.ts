@@ -11,7 +11,20 @@ const environmentSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIEW_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'use true, false, or the proxies\' addresses')
+    .default('false'),
 });
+
+/** Whom to believe about the client's address and scheme: nobody, any proxy, or the proxies at these addresses. */
+export type TrustProxy = boolean | string;
+
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
 
 /** Typed settings of one Halfsky process, read from the environment. */
 export interface Config {
@@ -24,6 +37,11 @@ export interface Config {
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   /** How often counted page views are written to the database. */
   viewFlushMs: number;
+  /**
+   * Behind a reverse proxy that terminates HTTPS, trust its X-Forwarded-* headers, so that the
+   * session cookie is Secure and the sign-in throttle sees each reader's own address.
+   */
+  trustProxy: TrustProxy;
 }
 
 /** Thrown when the environment holds a value Halfsky cannot use; its message is one readable line. */
@@ -51,5 +69,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: env.DATABASE_URL,
     logLevel: env.LOG_LEVEL,
     viewFlushMs: env.VIEW_FLUSH_MS,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

@@ -297,6 +297,9 @@ export const accountPages: FastifyPluginAsync = async (app) => {
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? '',
       });
+      // Signing in again from a signed-in browser replaces the session rather than leaving the old one open.
+      const previous = await loadSession(request);
+      if (previous) await accountService.signOut(app.db, previous);
       setSessionCookie(request, reply, session);
       reply.clearCookie(signInCsrfCookie, { path: '/workspace/sign-in' });
       return reply.redirect(safeNext(parsed.value.next), 303);

@@ -115,6 +115,8 @@ describe('signing in', () => {
     const issued = sessionCookieOf(response);
     expect(issued).toBeDefined();
     expect(issued).not.toBe(tokenOf(before));
+    // The replaced session is closed on the server too, not merely forgotten by the browser.
+    await expectRefused(before);
   });
 });
 

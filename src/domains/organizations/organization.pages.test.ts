@@ -77,6 +77,19 @@ describe('organization pages', () => {
   });
 });
 
+describe('organization pages for a reader who may not edit', () => {
+  it('offer no form and refuse an edit as not found, whatever the form holds', async () => {
+    const reviewer = await signIn(testApp.app, 'reviewer@bwf.example.org');
+    expect((await reviewer.get('/workspace/organizations/new')).statusCode).toBe(404);
+    expect((await reviewer.get(`/workspace/organizations/${bwfId}/edit`)).statusCode).toBe(404);
+    const invalid = await reviewer.post(`/workspace/organizations/${bwfId}`, { nameZh: '', slug: '!' });
+    expect(invalid.statusCode).toBe(404);
+    const detail = await reviewer.get(`/workspace/organizations/${bwfId}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).not.toContain(`/workspace/organizations/${bwfId}/edit`);
+  });
+});
+
 describe('the organization API', () => {
   it('answers 401 without credentials and 400 for a bad body', async () => {
     const anonymous = await testApp.app.inject({ url: '/api/v1/organizations' });

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
-import { DomainError } from '../../platform/errors.ts';
+import { DomainError, notFound } from '../../platform/errors.ts';
 import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextField, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
 import { Pager } from '../../platform/pager.tsx';
@@ -284,9 +284,11 @@ export const organizationPages: FastifyPluginAsyncZod = async (app) => {
     return sendWorkspacePage(reply, <ListView frame={frame} page={page} filters={filters} />);
   });
 
-  app.get('/workspace/organizations/new', { schema: { querystring: z.object({ parentId: z.coerce.number().int().positive().optional() }) } }, async (request, reply) =>
-    sendForm(request, reply, formState({ parentId: request.query.parentId, kind: 'department' }), 200),
-  );
+  app.get('/workspace/organizations/new', { schema: { querystring: z.object({ parentId: z.coerce.number().int().positive().optional() }) } }, async (request, reply) => {
+    // Only someone who may add an organization somewhere gets the form.
+    if (!(await organizationService.mayCreateOrganizations(app.db, actorOf(request)))) throw notFound();
+    return sendForm(request, reply, formState({ parentId: request.query.parentId, kind: 'department' }), 200);
+  });
 
   app.post('/workspace/organizations', async (request, reply) => {
     const parsed = parseForm(organizationInput, request.body, workspaceFrame(request).locale);
@@ -308,13 +310,15 @@ export const organizationPages: FastifyPluginAsyncZod = async (app) => {
   app.get('/workspace/organizations/:id/edit', { schema: { params: organizationParams } }, async (request, reply) => {
     const actor = actorOf(request);
     const organization = await organizationService.getOrganization(app.db, actor, request.params.id);
-    if (!(await organizationService.mayEditOrganization(app.db, actor, organization.id))) throw new DomainError(404, 'not_found', 'Not found');
+    if (!(await organizationService.mayEditOrganization(app.db, actor, organization.id))) throw notFound();
     return sendForm(request, reply, formValues(organization), 200, organization);
   });
 
   app.post('/workspace/organizations/:id', { schema: { params: organizationParams } }, async (request, reply) => {
     const actor = actorOf(request);
     const organization = await organizationService.getOrganization(app.db, actor, request.params.id);
+    // Refuse before looking at the form, so that a reader cannot tell an editable record from another.
+    if (!(await organizationService.mayEditOrganization(app.db, actor, organization.id))) throw notFound();
     const parsed = parseForm(organizationInput, request.body, workspaceFrame(request).locale);
     if (!parsed.ok) return sendForm(request, reply, parsed.form, 400, organization);
     try {
@@ -330,7 +334,7 @@ export const organizationPages: FastifyPluginAsyncZod = async (app) => {
   app.get('/workspace/organizations/:id/delete', { schema: { params: organizationParams } }, async (request, reply) => {
     const actor = actorOf(request);
     const organization = await organizationService.getOrganization(app.db, actor, request.params.id);
-    if (!(await organizationService.mayEditOrganization(app.db, actor, organization.id))) throw new DomainError(404, 'not_found', 'Not found');
+    if (!(await organizationService.mayEditOrganization(app.db, actor, organization.id))) throw notFound();
     return sendWorkspacePage(reply, <DeleteView frame={workspaceFrame(request)} organization={organization} />);
   });
 

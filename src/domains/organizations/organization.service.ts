@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
-import { assertCan, assertCanRead, assertPlatformAdmin, can, type Actor } from '../../platform/access.ts';
+import { assertCan, assertCanRead, assertPlatformAdmin, can, organizationsWhere, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { announceChange } from '../../platform/changes.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
@@ -88,6 +88,12 @@ export async function getOrganizationDetail(db: Executor, actor: Actor, id: numb
 /** Tells whether the actor may change this organization (to show or hide the buttons). */
 export async function mayEditOrganization(db: Executor, actor: Actor, id: number): Promise<boolean> {
   return can(db, actor, 'edit_records', [id]);
+}
+
+/** Tells whether the actor may add an organization anywhere (to offer the form at all). */
+export async function mayCreateOrganizations(db: Executor, actor: Actor): Promise<boolean> {
+  const editable = await organizationsWhere(db, actor, 'edit_records');
+  return editable === 'all' || editable.size > 0;
 }
 
 async function assertMayPlaceUnder(db: Executor, actor: Actor, parentId: number | null): Promise<void> {
