@@ -1,6 +1,6 @@
 /**
- * The load generator of bench/portal.ts, run as a child process (see there why): it receives one
- * autocannon run per IPC message and answers with the figures of that run.
+ * The load generator of the benchmarks, run as a child process by LoadGenerator (bench/support.ts;
+ * see there why): it receives one autocannon run per IPC message and answers with the figures of that run.
  */
 import autocannon from 'autocannon';
 
@@ -24,7 +24,10 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Latency percentiles in milliseconds, as autocannon's histogram gives them (it has no p95). */
   latencyP50: number;
+  latencyP90: number;
+  latencyP975: number;
   latencyP99: number;
   latencyMean: number;
   seconds: number;
@@ -49,6 +52,8 @@ async function runOnce(request: LoadRequest): Promise<LoadResult> {
     errors: result.errors,
     timeouts: result.timeouts,
     latencyP50: result.latency.p50,
+    latencyP90: result.latency.p90,
+    latencyP975: result.latency.p97_5,
     latencyP99: result.latency.p99,
     latencyMean: result.latency.mean,
     seconds: result.duration,

@@ -7,15 +7,14 @@
  *   BENCH_SECONDS=5 npm run bench       length of each measured round (default 10)
  *
  * Set-up, chosen for a small (2-core) machine: both servers live in this process, and autocannon
- * runs in a child process (bench/load-generator.ts). In the same process, autocannon would share
- * the servers' event loop and its own JavaScript would be counted as server time; a worker thread
+ * runs in a child process (bench/load-generator.ts, driven by LoadGenerator in bench/support.ts).
+ * In the same process, autocannon would share the servers' event loop and its own JavaScript would be counted as server time; a worker thread
  * would get its own loop but share this process's heap accounting and RSS. As a child process it
  * gets its own core, the servers keep theirs, and process.memoryUsage().rss below is the servers'
  * alone. The client still competes for the 2 cores with the server and PostgreSQL, so absolute
  * figures are a floor; the bare reference is measured in exactly the same way, so the ratio is fair.
  * Rounds alternate bare → article → bare → article so drift (thermal, page cache, JIT) hits both.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
@@ -26,8 +25,8 @@ import { openDatabase } from '../src/db/connection.ts';
 import type { Database } from '../src/db/database.ts';
 import { seedArticleSlug } from '../src/db/demo/demo-content.ts';
 import { startServer } from '../src/server.ts';
-import type { LoadReply, LoadRequest, LoadResult } from './load-generator.ts';
-import { Cleanup, clusterMemory, makeTempParent, median, mib, removeDir, table } from './support.ts';
+import type { LoadResult } from './load-generator.ts';
+import { Cleanup, clusterMemory, LoadGenerator, makeTempParent, median, mib, removeDir, table } from './support.ts';
 
 const CONNECTIONS = 100;
 const ROUNDS = 2;
@@ -43,56 +42,6 @@ function positiveNumber(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds, not ${JSON.stringify(raw)}`);
   return value;
-}
-
-/** Sends runs to the autocannon child process, one at a time. */
-class LoadGenerator {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
-
-  constructor(private readonly child: ChildProcess) {
-    child.on('message', (reply: LoadReply) => {
-      const pending = this.waiting.get(reply.id);
-      if (!pending) return;
-      this.waiting.delete(reply.id);
-      if ('error' in reply) pending.reject(new Error(`autocannon: ${reply.error}`));
-      else pending.resolve(reply);
-    });
-    child.on('exit', (code, signal) => {
-      for (const pending of this.waiting.values()) pending.reject(new Error(`the load generator exited (${signal ?? code})`));
-      this.waiting.clear();
-    });
-  }
-
-  static async start(): Promise<LoadGenerator> {
-    const child = fork(path.join(import.meta.dirname, 'load-generator.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-    return new LoadGenerator(child);
-  }
-
-  run(url: string, durationSeconds: number, headers: Record<string, string> = {}): Promise<LoadResult> {
-    const id = this.nextId++;
-    const request: LoadRequest = { id, url, connections: CONNECTIONS, durationSeconds, headers };
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.child.send(request);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    if (this.child.connected) this.child.disconnect(); // it exits on disconnect
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
 }
 
 async function seedArticleViews(db: Kysely<Database>): Promise<number> {
@@ -166,7 +115,7 @@ async function main(cleanup: Cleanup): Promise<void> {
 
   const viewsBefore = await seedArticleViews(server.database.db);
 
-  const generator = await LoadGenerator.start();
+  const generator = await LoadGenerator.start(CONNECTIONS);
   cleanup.add('load generator', () => generator.stop());
   const chrome = { 'user-agent': CHROME_USER_AGENT };
 

@@ -1,11 +1,13 @@
 /**
  * Small helpers shared by the benchmarks: clean-up on success, failure and Ctrl-C, temporary
- * folders the embedded PostgreSQL can enter, and reading processes' memory from /proc.
- * Nothing here judges a figure: the benchmarks print, people decide.
+ * folders the embedded PostgreSQL can enter, the autocannon child process, and reading processes'
+ * memory from /proc. Nothing here judges a figure: the benchmarks print, people decide.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { LoadReply, LoadRequest, LoadResult } from './load-generator.ts';
 
 type CleanupStep = () => Promise<void> | void;
 
@@ -95,6 +97,66 @@ export function table(rows: ReadonlyArray<ReadonlyArray<string>>, rightAlignFrom
 
 export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+// ---------------------------------------------------------------- load generator
+
+/**
+ * Sends runs to the autocannon child process (bench/load-generator.ts), one at a time. In the same
+ * process autocannon would share the servers' event loop and be counted as server time; as a child
+ * process it gets its own core, and this process's memory figures stay the servers' alone.
+ */
+export class LoadGenerator {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    /** Concurrent connections of every run. */
+    readonly connections: number,
+  ) {
+    child.on('message', (reply: LoadReply) => {
+      const pending = this.waiting.get(reply.id);
+      if (!pending) return;
+      this.waiting.delete(reply.id);
+      if ('error' in reply) pending.reject(new Error(`autocannon: ${reply.error}`));
+      else pending.resolve(reply);
+    });
+    child.on('exit', (code, signal) => {
+      for (const pending of this.waiting.values()) pending.reject(new Error(`the load generator exited (${signal ?? code})`));
+      this.waiting.clear();
+    });
+  }
+
+  static async start(connections: number): Promise<LoadGenerator> {
+    const child = fork(path.join(import.meta.dirname, 'load-generator.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return new LoadGenerator(child, connections);
+  }
+
+  run(url: string, durationSeconds: number, headers: Record<string, string> = {}): Promise<LoadResult> {
+    const id = this.nextId++;
+    const request: LoadRequest = { id, url, connections: this.connections, durationSeconds, headers };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send(request);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    if (this.child.connected) this.child.disconnect(); // it exits on disconnect
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
 }
 
 // ---------------------------------------------------------------- PostgreSQL processes

@@ -1,77 +1,37 @@
-import { access, constants, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { Result as AxeResult } from 'axe-core';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
 import { seedArticleSlug } from '../src/db/demo/demo-content.ts';
 import { browserUserAgent } from '../test/app.ts';
-import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { graveAxeViolations, launchChromium, startTestServer, type TestServer } from './browser.ts';
 
 // The project's TypeScript has no DOM library; these name the little of the browser that the
 // functions run inside the page use. They exist only in the page, never in Node.
 declare const window: { innerWidth: number };
 declare const document: { documentElement: { scrollWidth: number } };
-declare const axe: { run(): Promise<{ violations: AxeResult[] }> };
 declare function getComputedStyle(element: unknown, pseudo: string): { content: string };
 interface PageElement {
   innerText: string;
 }
 
-/** Debian's Chromium: the machine has no network, so no browser download can happen here. */
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  // Without these Chromium stalls trying to reach Google's services.
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 const seedTitle = "Beijing, Tianjin Women's Federations Hold Exchange Activity";
 const seedDateTime = '2024-3-25 14:33:38';
 
-let database: TestDatabase | undefined;
-let app: FastifyInstance | undefined;
+let server: TestServer | undefined;
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 let baseUrl: string;
-let axeSource: string;
 
 beforeAll(async () => {
-  try {
-    await access(chromiumPath, constants.X_OK);
-  } catch {
-    throw new Error(
-      `The browser tests need Chromium at ${chromiumPath}, which is missing. Install it with ` +
-        '`apt-get install -y chromium` (Debian); playwright-core cannot download a browser here.',
-    );
-  }
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-  database = await createTestDatabase();
-  app = await buildApp({
-    config: { viewFlushMs: 200, logLevel: 'silent' },
-    db: database.db,
-    connectionString: database.connectionString,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-  browser = await chromium.launch({ headless: true, executablePath: chromiumPath, args: chromiumArgs });
+  browser = await launchChromium();
+  server = await startTestServer({ viewFlushMs: 200 });
+  baseUrl = server.baseUrl;
   // Headless Chrome names itself HeadlessChrome, which the portal takes for a crawler whose views do not count.
   context = await browser.newContext({ userAgent: browserUserAgent, viewport: { width: 1280, height: 900 } });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await database?.drop();
+  await server?.close();
 });
 
 async function newPage(): Promise<Page> {
@@ -161,22 +121,8 @@ describe('accessibility (axe-core)', () => {
     const page = await newPage();
     const response = await page.goto(`${baseUrl}${path}`);
     expect(response?.status()).toBe(200);
-    await page.addScriptTag({ content: axeSource });
-    const { violations } = await page.evaluate(() => axe.run());
-    const grave = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    const report = grave
-      .map(
-        (violation) =>
-          `${violation.id} (${violation.impact}): ${violation.help}\n` +
-          violation.nodes
-            .map((node) => `  at ${node.target.join(' ')}: ${node.html}\n${(node.failureSummary ?? '').replace(/^/gm, '    ')}`)
-            .join('\n'),
-      )
-      .join('\n');
-    expect(
-      grave.map((violation) => violation.id),
-      `axe found on ${path}:\n${report}`,
-    ).toEqual([]);
+    const { ids, report } = await graveAxeViolations(page);
+    expect(ids, `axe found on ${path}:\n${report}`).toEqual([]);
     await page.close();
   });
 });

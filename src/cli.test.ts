@@ -34,7 +34,7 @@ describe('the halfsky command', () => {
     const result = await halfsky(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: halfsky <command>');
-    for (const command of ['serve', 'migrate', 'demo']) expect(result.stdout).toContain(`  ${command} `);
+    for (const command of ['serve', 'migrate', 'demo', 'user add', 'user reset-password']) expect(result.stdout).toContain(`  ${command} `);
   });
 
   it('refuses an unknown command in one line with a non-zero exit', async () => {
@@ -57,7 +57,11 @@ describe('the halfsky command', () => {
     await database.db.deleteFrom('article').where('slug', '=', '2024-03-25-beijing-tianjin-exchange').execute();
     const demo = await halfsky(['demo'], env);
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toBe('demo data: added 0 organizations, 0 sites, 0 sections, 1 articles\n');
+    const [report, accountsHeading, ...accountLines] = demo.stdout.trimEnd().split('\n');
+    expect(report).toBe('demo data: added 0 organizations, 0 sites, 0 sections, 1 articles');
+    expect(accountsHeading).toBe('demo accounts (password), sign in at http://127.0.0.1:3000/workspace:');
+    expect(accountLines).toContain('  admin@bwf.example.org (halfsky-admin-demo) — platform administrator, BWF administrator');
+    expect(accountLines).toHaveLength(4);
   });
 
   it('says in one line when the database cannot be reached', async () => {

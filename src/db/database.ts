@@ -35,13 +35,23 @@ export interface Database {
 /** What a repository runs its SQL on: the database or an open transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
-/** Opens a pooled Kysely handle on the PostgreSQL server at `connectionString`. */
+const dateOid = 1082;
+
+// A `date` is a calendar day, not an instant: pg's default turns it into a Date at local midnight,
+// which shifts it a day wherever the process's zone is west or east of the reader's. Keep "2024-03-25".
+const calendarDateTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === dateOid && format !== 'binary' ? (value: string) => value : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Opens a pooled Kysely handle on the PostgreSQL server at `connectionString`; `date` columns come back as "YYYY-MM-DD". */
 export function createDb(connectionString: string, options: { maxConnections?: number } = {}): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
     // A dead connection must not hang a request forever.
     connectionTimeoutMillis: 5000,
+    types: calendarDateTypes,
   });
   // An idle client losing its server (restart, network) emits here; the pool replaces it on next use.
   pool.on('error', () => undefined);

@@ -125,6 +125,16 @@ const messages = {
   role_reviewer: { zh: '审核', en: 'Reviewer' },
   role_organizer: { zh: '活动组织', en: 'Organizer' },
   role_viewer: { zh: '只读', en: 'Viewer' },
+  postKind_leader: { zh: '领导职务', en: 'Leader' },
+  postKind_member: { zh: '成员', en: 'Member' },
+  postKind_executive_member: { zh: '执委', en: 'Executive committee member' },
+  postKind_staff: { zh: '工作人员', en: 'Staff' },
+  postTitle: { zh: '职务名称', en: 'Title' },
+  startsOn: { zh: '起始日期', en: 'From' },
+  endsOn: { zh: '终止日期', en: 'To' },
+  onDate: { zh: '日期', en: 'On date' },
+  dateNotKnown: { zh: '不详', en: 'not known' },
+  stillHeld: { zh: '至今', en: 'present' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 /** The key of a translated interface text. */

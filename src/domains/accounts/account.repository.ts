@@ -17,7 +17,7 @@ export async function findAccountById(db: Executor, id: number) {
 export async function listAccounts(db: Executor) {
   return db
     .selectFrom('user_account')
-    .select(['id', 'email', 'display_name', 'is_platform_admin', 'status', 'person_id', 'created_at'])
+    .select(['id', 'email', 'display_name', 'is_platform_admin', 'status', 'person_id', 'created_at', 'password_changed_at'])
     .orderBy('email')
     .execute();
 }
@@ -48,7 +48,7 @@ export async function listMemberships(db: Executor, userId: number) {
     .selectFrom('membership')
     .innerJoin('organization', 'organization.id', 'membership.organization_id')
     .where('membership.user_id', '=', userId)
-    .select(['membership.id', 'membership.role', 'organization.id as organization_id', 'organization.name_zh', 'organization.name_en'])
+    .select(['membership.id', 'membership.role', 'organization.id as organization_id', 'organization.slug', 'organization.name_zh', 'organization.name_en'])
     .orderBy('organization.id')
     .execute();
 }
@@ -183,4 +183,29 @@ export async function revokeApiToken(db: Executor, userId: number, tokenId: numb
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Lists every membership of every account with the organization's names, for the accounts list. */
+export async function listAllMemberships(db: Executor) {
+  return db
+    .selectFrom('membership')
+    .innerJoin('organization', 'organization.id', 'membership.organization_id')
+    .select(['membership.user_id', 'membership.role', 'organization.id as organization_id', 'organization.slug', 'organization.name_zh', 'organization.name_en'])
+    .orderBy('organization.id')
+    .execute();
+}
+
+/** Removes an account's role on an organization; returns whether it held one. */
+export async function deleteMembership(db: Executor, userId: number, organizationId: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('membership')
+    .where('user_id', '=', userId)
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Marks an account active or disabled. */
+export async function updateAccountStatus(db: Executor, userId: number, status: 'active' | 'disabled'): Promise<void> {
+  await db.updateTable('user_account').set({ status }).where('id', '=', userId).execute();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roles } from '../../platform/access.ts';
 import { maximumPasswordLength, minimumPasswordLength } from './password.ts';
 
 /** The sign-in form. */
@@ -31,3 +32,59 @@ export const apiTokenParams = z.object({ id: z.coerce.number().int().positive() 
 
 /** Path parameter naming a language. */
 export const languageParams = z.object({ locale: z.enum(['zh', 'en']) });
+
+/** An email as accounts are keyed by: trimmed, lower-case, of a plausible shape. */
+export const accountEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
+
+/** A display name for an account. */
+export const accountDisplayName = z.string().trim().min(1).max(100);
+
+/** A role on an organization, by its stored name. */
+export const roleName = z.enum(roles);
+
+// A checkbox sends "on" when ticked and nothing otherwise.
+const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean());
+// A form sends "" for "no choice".
+const optionalChoice = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** The new-account form: one membership may be given at once, an organization and a role together. */
+export const newAccountForm = z
+  .object({
+    email: accountEmail,
+    displayName: accountDisplayName,
+    password: newPassword,
+    isPlatformAdmin: checkbox,
+    organizationId: optionalChoice(z.coerce.number().int().positive()),
+    role: optionalChoice(roleName),
+  })
+  .superRefine((form, context) => {
+    if (form.organizationId !== undefined && form.role === undefined) {
+      context.addIssue({ code: 'custom', path: ['role'], message: 'Choose the role the account holds on the organization.' });
+    }
+    if (form.organizationId === undefined && form.role !== undefined) {
+      context.addIssue({ code: 'custom', path: ['organizationId'], message: 'Choose the organization the role is held on.' });
+    }
+  });
+
+/** The form that gives an account a role on an organization (or changes the role it holds there). */
+export const membershipForm = z.object({
+  organizationId: z.coerce.number().int().positive(),
+  role: roleName,
+});
+
+/** The form an administrator resets someone's password with. */
+export const resetPasswordForm = z
+  .object({ password: newPassword, repeatPassword: z.string() })
+  .refine((form) => form.password === form.repeatPassword, { path: ['repeatPassword'], message: 'The two passwords differ.' });
+
+/** The form that disables or enables an account. */
+export const accountStatusForm = z.object({ status: z.enum(['active', 'disabled']) });
+
+/** Path parameters naming an account. */
+export const accountParams = z.object({ id: z.coerce.number().int().positive() });
+
+/** Path parameters naming one of an account's memberships, by its organization. */
+export const membershipParams = z.object({
+  id: z.coerce.number().int().positive(),
+  organizationId: z.coerce.number().int().positive(),
+});

@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import { assertPlatformAdmin, type Actor, type Role } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { conflict, DomainError, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, DomainError, notFound } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
+import * as organizationRepository from '../organizations/organization.repository.ts';
 import * as accountRepository from './account.repository.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.ts';
 import { clearSignInFailures, recordSignInFailure, signInWait } from './sign-in-throttle.ts';
@@ -195,6 +196,9 @@ export async function createAccount(db: Kysely<Database>, actor: Actor | null, i
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (tx) => {
     if (await accountRepository.findAccountByEmail(tx, email)) throw conflict('An account with this email exists already.');
+    for (const membership of input.memberships ?? []) {
+      if (!(await organizationRepository.findOrganizationById(tx, membership.organizationId))) throw unknownOrganization();
+    }
     const id = await accountRepository.insertAccount(tx, {
       email,
       display_name: input.displayName,
@@ -205,12 +209,7 @@ export async function createAccount(db: Kysely<Database>, actor: Actor | null, i
     for (const membership of input.memberships ?? []) {
       await accountRepository.upsertMembership(tx, id, membership.organizationId, membership.role);
     }
-    await recordAudit(tx, actor, {
-      action: 'create',
-      entityType: 'user_account',
-      entityId: id,
-      after: { email, displayName: input.displayName, isPlatformAdmin: input.isPlatformAdmin ?? false, memberships: input.memberships ?? [] },
-    });
+    await recordAudit(tx, actor, { action: 'create', entityType: 'user_account', entityId: id, after: await accountSnapshot(tx, id) });
     return id;
   });
 }
@@ -259,5 +258,175 @@ export async function revokeApiToken(db: Kysely<Database>, actor: Actor, tokenId
   await db.transaction().execute(async (tx) => {
     if (!(await accountRepository.revokeApiToken(tx, actor.userId, tokenId))) throw notFound();
     await recordAudit(tx, actor, { action: 'revoke', entityType: 'api_token', entityId: tokenId });
+  });
+}
+
+/** An account's role on one organization. */
+export interface AccountMembership {
+  organizationId: number;
+  organizationSlug: string;
+  nameZh: string;
+  nameEn: string;
+  role: Role;
+}
+
+/** An account as administrators see it: never its password. */
+export interface Account {
+  id: number;
+  email: string;
+  displayName: string;
+  status: 'active' | 'disabled';
+  isPlatformAdmin: boolean;
+  createdAt: Date;
+  passwordChangedAt: Date;
+  memberships: AccountMembership[];
+}
+
+/** What the audit log keeps of an account before and after a change: roles keyed by organization slug. */
+interface AccountSnapshot {
+  email: string;
+  displayName: string;
+  isPlatformAdmin: boolean;
+  status: 'active' | 'disabled';
+  roles: Record<string, Role>;
+}
+
+async function accountSnapshot(db: Executor, userId: number): Promise<AccountSnapshot | undefined> {
+  const [row, memberships] = await Promise.all([
+    accountRepository.findAccountById(db, userId),
+    accountRepository.listMemberships(db, userId),
+  ]);
+  if (!row) return undefined;
+  return {
+    email: row.email,
+    displayName: row.display_name,
+    isPlatformAdmin: row.is_platform_admin,
+    status: row.status,
+    roles: Object.fromEntries(memberships.map((membership) => [membership.slug, membership.role])),
+  };
+}
+
+function unknownOrganization(): DomainError {
+  return badRequest('No organization has this id.', 'unknown_organization');
+}
+
+/** The id of the organization with this short name (slug), for the operator's CLI. */
+export async function organizationIdForSlug(db: Executor, slug: string): Promise<number> {
+  const row = await organizationRepository.findOrganizationBySlug(db, slug.trim().toLowerCase());
+  if (!row) throw notFound(`No organization has the short name "${slug}".`);
+  return row.id;
+}
+
+type MembershipRow = Awaited<ReturnType<typeof accountRepository.listAllMemberships>>[number];
+type AccountRow = NonNullable<Awaited<ReturnType<typeof accountRepository.findAccountById>>>;
+
+function membershipRowToMembership(row: Omit<MembershipRow, 'user_id'>): AccountMembership {
+  return { organizationId: row.organization_id, organizationSlug: row.slug, nameZh: row.name_zh, nameEn: row.name_en, role: row.role };
+}
+
+/** Maps a stored account and its memberships to the domain type, leaving the password hash behind. */
+export function accountRowToAccount(
+  row: Pick<AccountRow, 'id' | 'email' | 'display_name' | 'status' | 'is_platform_admin' | 'created_at' | 'password_changed_at'>,
+  memberships: AccountMembership[]): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    status: row.status,
+    isPlatformAdmin: row.is_platform_admin,
+    createdAt: row.created_at,
+    passwordChangedAt: row.password_changed_at,
+    memberships,
+  };
+}
+
+/** Lists every account with its roles. Platform administrators only. */
+export async function listAccounts(db: Executor, actor: Actor): Promise<Account[]> {
+  assertPlatformAdmin(actor);
+  const [rows, memberships] = await Promise.all([accountRepository.listAccounts(db), accountRepository.listAllMemberships(db)]);
+  const byAccount = new Map<number, AccountMembership[]>();
+  for (const row of memberships) {
+    const list = byAccount.get(row.user_id) ?? [];
+    list.push(membershipRowToMembership(row));
+    byAccount.set(row.user_id, list);
+  }
+  return rows.map((row) => accountRowToAccount(row, byAccount.get(row.id) ?? []));
+}
+
+/** Reads one account with its roles. Platform administrators only. */
+export async function getAccount(db: Executor, actor: Actor, id: number): Promise<Account> {
+  assertPlatformAdmin(actor);
+  const [row, memberships] = await Promise.all([accountRepository.findAccountById(db, id), accountRepository.listMemberships(db, id)]);
+  if (!row) throw notFound();
+  return accountRowToAccount(row, memberships.map(membershipRowToMembership));
+}
+
+/**
+ * Gives an account a role on an organization, or changes the role it holds there.
+ * Platform administrators only; returns false when the account held that role already.
+ */
+export async function setMembership(
+  db: Kysely<Database>,
+  actor: Actor,
+  userId: number,
+  membership: { organizationId: number; role: Role },
+): Promise<boolean> {
+  assertPlatformAdmin(actor);
+  return db.transaction().execute(async (tx) => {
+    const before = await accountSnapshot(tx, userId);
+    if (!before) throw notFound();
+    if (!(await organizationRepository.findOrganizationById(tx, membership.organizationId))) throw unknownOrganization();
+    await accountRepository.upsertMembership(tx, userId, membership.organizationId, membership.role);
+    const after = await accountSnapshot(tx, userId);
+    if (JSON.stringify(before) === JSON.stringify(after)) return false;
+    await recordAudit(tx, actor, { action: 'set_role', entityType: 'user_account', entityId: userId, before, after });
+    return true;
+  });
+}
+
+/** Takes an account's role on an organization away. Platform administrators only. */
+export async function removeMembership(db: Kysely<Database>, actor: Actor, userId: number, organizationId: number): Promise<void> {
+  assertPlatformAdmin(actor);
+  await db.transaction().execute(async (tx) => {
+    const before = await accountSnapshot(tx, userId);
+    if (!before) throw notFound();
+    if (!(await accountRepository.deleteMembership(tx, userId, organizationId))) throw notFound();
+    await recordAudit(tx, actor, {
+      action: 'remove_role',
+      entityType: 'user_account',
+      entityId: userId,
+      before,
+      after: await accountSnapshot(tx, userId),
+    });
+  });
+}
+
+/**
+ * Disables an account, ending its sessions at once (its API tokens stop working with it), or
+ * enables it again. Platform administrators only, and not on their own account.
+ */
+export async function setAccountStatus(
+  db: Kysely<Database>,
+  actor: Actor,
+  userId: number,
+  status: 'active' | 'disabled',
+): Promise<void> {
+  assertPlatformAdmin(actor);
+  if (userId === actor.userId && status === 'disabled') {
+    throw badRequest('You cannot disable your own account.', 'own_account');
+  }
+  await db.transaction().execute(async (tx) => {
+    const before = await accountSnapshot(tx, userId);
+    if (!before) throw notFound();
+    if (before.status === status) return;
+    await accountRepository.updateAccountStatus(tx, userId, status);
+    if (status === 'disabled') await accountRepository.deleteSessionsOf(tx, userId);
+    await recordAudit(tx, actor, {
+      action: status === 'disabled' ? 'disable' : 'enable',
+      entityType: 'user_account',
+      entityId: userId,
+      before,
+      after: await accountSnapshot(tx, userId),
+    });
   });
 }

@@ -1,0 +1,174 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { VNode } from 'preact';
+import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
+import { formState, SelectField, TextField, type FormState } from '../../platform/forms.tsx';
+import { localized, t, type Locale } from '../../platform/i18n.ts';
+import { Pager } from '../../platform/pager.tsx';
+import { formatDateTime } from '../../platform/time.ts';
+import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
+import { workspaceFrame } from '../accounts/account.pages.tsx';
+import * as auditService from './audit.service.ts';
+import type { AuditEvent, AuditEventPage } from './audit.service.ts';
+import { auditQuery } from './audit.schema.ts';
+
+const pageSize = 50;
+
+const entityTypeLabels: Record<string, [zh: string, en: string]> = {
+  organization: ['组织', 'Organization'],
+  person: ['人员', 'Person'],
+  position: ['职务', 'Post'],
+  user_account: ['账户', 'Account'],
+  api_token: ['API 令牌', 'API token'],
+};
+
+const actionLabels: Record<string, [zh: string, en: string]> = {
+  create: ['创建', 'Created'],
+  update: ['修改', 'Changed'],
+  delete: ['删除', 'Deleted'],
+  sign_in: ['登录', 'Signed in'],
+  sign_out_elsewhere: ['退出其他会话', 'Signed out elsewhere'],
+  change_password: ['修改密码', 'Changed password'],
+  reset_password: ['重置密码', 'Reset the password'],
+  set_role: ['设置角色', 'Set a role'],
+  remove_role: ['移除角色', 'Removed a role'],
+  disable: ['停用账户', 'Disabled the account'],
+  enable: ['启用账户', 'Enabled the account'],
+  revoke: ['撤销', 'Revoked'],
+};
+
+function labelOf(labels: Record<string, [string, string]>, locale: Locale, key: string): string {
+  const label = labels[key];
+  return label ? localized(locale, label[0], label[1]) : key;
+}
+
+/** A stored value as the log shows it: text as is, absence as a dash, anything else as JSON. */
+function shownValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** The address of the audit log filtered as given. */
+export function auditHref(filters: Record<string, string | number | undefined>, offset = 0): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '' && key !== 'offset') query.set(key, String(value));
+  if (offset > 0) query.set('offset', String(offset));
+  const text = query.toString();
+  return `/workspace/audit${text ? `?${text}` : ''}`;
+}
+
+function RecordCell(props: { locale: Locale; event: AuditEvent }): VNode {
+  const { locale, event } = props;
+  const label = `${labelOf(entityTypeLabels, locale, event.entityType)} #${event.entityId}`;
+  const { record } = event;
+  return (
+    <td>
+      {record ? (
+        <a href={record.href}>
+          {label} · {localized(locale, record.nameZh, record.nameEn)}
+        </a>
+      ) : (
+        label
+      )}
+      <br />
+      <a class="muted" href={auditHref({ entityType: event.entityType, entityId: event.entityId })}>
+        {t(locale, 'history')}
+      </a>
+    </td>
+  );
+}
+
+function ChangesCell(props: { event: AuditEvent }): VNode {
+  const { changes } = props.event;
+  if (changes.length === 0) return <td class="muted">—</td>;
+  return (
+    <td>
+      <ul>
+        {changes.map((change) => (
+          <li>
+            <code>{change.field}</code>: <span class="before">{shownValue(change.before)}</span> → <span class="after">{shownValue(change.after)}</span>
+          </li>
+        ))}
+      </ul>
+    </td>
+  );
+}
+
+function AuditView(props: { frame: WorkspaceFrame; page: AuditEventPage; filters: FormState }): VNode {
+  const { frame, page, filters } = props;
+  const { locale } = frame;
+  const typeOptions = [
+    { value: '', label: t(locale, 'all') },
+    ...Object.keys(entityTypeLabels).map((type) => ({ value: type, label: labelOf(entityTypeLabels, locale, type) })),
+  ];
+  const chosenType = filters.values.entityType ?? '';
+  if (chosenType && !(chosenType in entityTypeLabels)) typeOptions.push({ value: chosenType, label: chosenType });
+  return (
+    <WorkspaceLayout frame={frame} area="auditLog" title={t(locale, 'auditLog')}>
+      <h1>{t(locale, 'auditLog')}</h1>
+      <form method="get" action="/workspace/audit" class="filters" role="search">
+        <SelectField name="entityType" label={localized(locale, '记录类型', 'Kind of record')} form={filters} options={typeOptions} />
+        <TextField name="entityId" label={localized(locale, '记录编号', 'Record id')} form={filters} />
+        <TextField name="actor" label={localized(locale, '操作人（编号或邮箱）', 'Who (account id or email)')} form={filters} />
+        <TextField name="from" type="date" label={localized(locale, '起始日期', 'From')} form={filters} />
+        <TextField name="to" type="date" label={localized(locale, '截止日期', 'To')} form={filters} />
+        <button class="primary" type="submit">
+          {t(locale, 'filter')}
+        </button>
+      </form>
+      <p class="muted">
+        {localized(locale, `共 ${page.total} 条，时间为北京时间。`, `${page.total} in all; times are Beijing time (Asia/Shanghai).`)}
+      </p>
+      {page.items.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t(locale, 'when')}</th>
+              <th scope="col">{t(locale, 'who')}</th>
+              <th scope="col">{t(locale, 'action')}</th>
+              <th scope="col">{t(locale, 'record')}</th>
+              <th scope="col">{t(locale, 'changes')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((event) => (
+              <tr>
+                <td>{formatDateTime(event.at, auditService.auditTimeZone)}</td>
+                <td>
+                  {event.actor ? (
+                    <>
+                      <a href={auditHref({ actor: event.actor.id })}>{event.actor.displayName}</a>
+                      <br />
+                      <span class="muted">{event.actor.email}</span>
+                    </>
+                  ) : (
+                    localized(locale, '运维人员（命令行）', 'Operator (command line)')
+                  )}
+                </td>
+                <td>{labelOf(actionLabels, locale, event.action)}</td>
+                <RecordCell locale={locale} event={event} />
+                <ChangesCell event={event} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>{t(locale, 'noResults')}</p>
+      )}
+      <Pager locale={locale} total={page.total} limit={page.limit} offset={page.offset} href={(offset) => auditHref(filters.values, offset)} />
+    </WorkspaceLayout>
+  );
+}
+
+/** The audit log in the workspace: platform administrators only; anyone else is told "not found". */
+export const auditPages: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', requireWorkspaceSession);
+
+  app.get('/workspace/audit', { schema: { querystring: auditQuery } }, async (request, reply) => {
+    const frame = workspaceFrame(request);
+    const page = await auditService.listAuditEvents(app.db, actorOf(request), { ...request.query, limit: pageSize });
+    const { entityType, entityId, actor, from, to } = request.query;
+    const filters = formState({ entityType, entityId, actor, from, to });
+    return sendWorkspacePage(reply, <AuditView frame={frame} page={page} filters={filters} />);
+  });
+};
