@@ -1,6 +1,6 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { z } from 'zod';
-import { t, type Locale } from './i18n.ts';
+import { t, translateMessage, type Locale } from './i18n.ts';
 
 /** Messages per form field, by field name; `_form` for the form as a whole. */
 export type FieldErrors = Record<string, string>;
@@ -41,7 +41,7 @@ export function parseForm<T extends z.ZodType>(
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : '_form';
-    errors[field] ??= issue.message;
+    errors[field] ??= translateMessage(locale, issue.message);
   }
   return { ok: false, form: { values: submitted, errors } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateLocale, t } from './i18n.ts';
+import { negotiateLocale, t, translateMessage } from './i18n.ts';
 
 describe('negotiateLocale', () => {
   it('follows the order and weights of Accept-Language', () => {
@@ -21,5 +21,13 @@ describe('t', () => {
   it('fills placeholders in either language', () => {
     expect(t('en', 'pageOf', { page: 2, pages: 5 })).toBe('Page 2 of 5');
     expect(t('zh', 'pageOf', { page: 2, pages: 5 })).toBe('第 2 页，共 5 页');
+  });
+});
+
+describe('translateMessage', () => {
+  it('gives our English field messages their Chinese form on Chinese pages only', () => {
+    expect(translateMessage('zh', 'The end date comes before the start date.')).toBe('终止日期早于起始日期。');
+    expect(translateMessage('en', 'The end date comes before the start date.')).toBe('The end date comes before the start date.');
+    expect(translateMessage('zh', 'something we never wrote')).toBe('something we never wrote');
   });
 });

@@ -151,3 +151,19 @@ export function t(locale: Locale, key: MessageKey, values?: Record<string, strin
 export function localized<T>(locale: Locale, zh: T, en: T): T {
   return locale === 'zh' ? zh : en;
 }
+
+// Messages our schemas and services give in English (the API's language), and what a Chinese form shows instead.
+const chineseOfMessages: Record<string, string> = {
+  'The two new passwords differ.': '两次输入的新密码不一致。',
+  'The two passwords differ.': '两次输入的密码不一致。',
+  'Choose the role the account holds on the organization.': '请选择该账户在此组织中的角色。',
+  'Choose the organization the role is held on.': '请选择角色所在的组织。',
+  'use 2–63 lower-case letters, digits and hyphens': '请使用 2–63 个小写字母、数字或连字符。',
+  'The end date comes before the start date.': '终止日期早于起始日期。',
+  'The current password is not right.': '当前密码不正确。',
+};
+
+/** A field message in the reader's language: our own English messages have a Chinese form. */
+export function translateMessage(locale: Locale, message: string): string {
+  return locale === 'zh' ? (chineseOfMessages[message] ?? message) : message;
+}
