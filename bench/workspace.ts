@@ -32,7 +32,7 @@ const SIGN_IN_RUNS = 10;
 const PEOPLE = 10_000;
 const POSTS_PER_PERSON = 3;
 const ADMIN_EMAIL = 'admin@bwf.example.org';
-/** A fragment of the made-up names: matches Person 00042 and Person 00420 … 00429. */
+/** A fragment of the made-up names: matches the ten of Person 00420 … Person 00429. */
 const NAME_FRAGMENT = 'Person 0042';
 /** The made-up person whose page is measured. */
 const MEASURED_PERSON = 'Person 05000';

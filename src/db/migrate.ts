@@ -2,11 +2,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database } from './database.ts';
 import * as portal from './migrations/2026_11_24_0001_portal.ts';
 import * as workspace from './migrations/2026_11_24_0002_workspace.ts';
+import * as workspaceIndexes from './migrations/2026_11_24_0003_workspace_indexes.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
   '2026_11_24_0001_portal': portal,
   '2026_11_24_0002_workspace': workspace,
+  '2026_11_24_0003_workspace_indexes': workspaceIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
