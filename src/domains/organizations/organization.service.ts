@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import { assertCan, assertCanRead, assertPlatformAdmin, can, organizationsWhere, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { totalOf } from '../../platform/paging.ts';
 import { announceChange } from '../../platform/changes.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import * as organizationRepository from './organization.repository.ts';
@@ -47,10 +48,8 @@ export interface OrganizationDetail extends Organization {
 export async function listOrganizations(db: Executor, actor: Actor, query: OrganizationQuery) {
   await assertCanRead(db, actor);
   const filter = { q: query.q || undefined, kind: query.kind, parentId: query.parentId };
-  const [rows, total] = await Promise.all([
-    organizationRepository.listOrganizations(db, filter, query),
-    organizationRepository.countOrganizations(db, filter),
-  ]);
+  const rows = await organizationRepository.listOrganizations(db, filter, query);
+  const total = await totalOf(query, rows.length, () => organizationRepository.countOrganizations(db, filter));
   return { items: rows.map(organizationRowToOrganization), total, limit: query.limit, offset: query.offset };
 }
 

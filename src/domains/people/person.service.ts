@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import { assertCan, assertCanRead, organizationsWhere, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { totalOf } from '../../platform/paging.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { formatDate } from '../../platform/time.ts';
 import * as organizationRepository from '../organizations/organization.repository.ts';
@@ -150,10 +151,8 @@ async function findOrganizationOrRefuse(db: Executor, id: number) {
 export async function listPeople(db: Executor, actor: Actor, query: PersonQuery) {
   await assertCanRead(db, actor);
   const filter = { q: query.q || undefined, organizationId: query.organizationId, kind: query.kind, on: query.on };
-  const [rows, total] = await Promise.all([
-    personRepository.listPeople(db, filter, query),
-    personRepository.countPeople(db, filter),
-  ]);
+  const rows = await personRepository.listPeople(db, filter, query);
+  const total = await totalOf(query, rows.length, () => personRepository.countPeople(db, filter));
   return { items: rows.map(personRowToPerson), total, limit: query.limit, offset: query.offset };
 }
 

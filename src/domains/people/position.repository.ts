@@ -101,6 +101,8 @@ export async function listPostsHeldBy(db: Executor, personIds: readonly number[]
   if (personIds.length === 0) return [];
   return postsWithNames(db)
     .where('position.person_id', 'in', personIds)
+    // Said of person too, so that the planner fetches those few people by key instead of hashing them all.
+    .where('person.id', 'in', personIds)
     .where(heldOn(day))
     .orderBy('position.person_id')
     .orderBy(kindOrder)
