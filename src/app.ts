@@ -21,7 +21,12 @@ import { organizationApi } from './domains/organizations/organization.api.ts';
 import { organizationPages } from './domains/organizations/organization.pages.tsx';
 import { personApi } from './domains/people/person.api.ts';
 import { personPages } from './domains/people/person.pages.tsx';
+import { placeApi } from './domains/places/place.api.ts';
+import { placePages } from './domains/places/place.pages.tsx';
+import { searchPages } from './domains/articles/article-search.pages.tsx';
 import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
+import { feedPages, robotsTxt } from './domains/articles/feed.pages.ts';
+import { sitePages } from './domains/articles/site.pages.tsx';
 import { SiteDirectory } from './domains/articles/site.service.ts';
 import { ViewCounter } from './domains/articles/view-counter.ts';
 import { assetRoutes } from './platform/assets.ts';
@@ -162,7 +167,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(organizationApi);
   await app.register(personPages);
   await app.register(personApi);
+  await app.register(placePages);
+  await app.register(placeApi);
+  await app.register(sitePages);
   await app.register(portalPages);
   await app.register(portalPages, { prefix: '/sites/:site' });
+  await app.register(feedPages);
+  await app.register(feedPages, { prefix: '/sites/:site' });
+  await app.register(robotsTxt);
+  await app.register(searchPages);
+  await app.register(searchPages, { prefix: '/sites/:site' });
   return app;
 }

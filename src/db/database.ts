@@ -4,8 +4,10 @@ import type { OrganizationTable } from '../domains/organizations/organization.ta
 import type { SiteTable } from '../domains/articles/site.table.ts';
 import type { SectionTable } from '../domains/articles/section.table.ts';
 import type { ArticleTable, ArticleTranslationTable } from '../domains/articles/article.table.ts';
+import type { ArticleEventTable, ArticleRevisionTable } from '../domains/articles/newsroom.table.ts';
 import type { PersonTable } from '../domains/people/person.table.ts';
 import type { PositionTable } from '../domains/people/position.table.ts';
+import type { PlaceTable } from '../domains/places/place.table.ts';
 import type {
   ApiTokenTable,
   MembershipTable,
@@ -22,8 +24,11 @@ export interface Database {
   section: SectionTable;
   article: ArticleTable;
   article_translation: ArticleTranslationTable;
+  article_event: ArticleEventTable;
+  article_revision: ArticleRevisionTable;
   person: PersonTable;
   position: PositionTable;
+  place: PlaceTable;
   user_account: UserAccountTable;
   membership: MembershipTable;
   session: SessionTable;

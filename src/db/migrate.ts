@@ -3,12 +3,18 @@ import type { Database } from './database.ts';
 import * as portal from './migrations/2026_11_24_0001_portal.ts';
 import * as workspace from './migrations/2026_11_24_0002_workspace.ts';
 import * as workspaceIndexes from './migrations/2026_11_24_0003_workspace_indexes.ts';
+import * as places from './migrations/2026_11_24_0004_places.ts';
+import * as newsroom from './migrations/2026_11_24_0005_newsroom.ts';
+import * as search from './migrations/2026_11_24_0006_search.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
   '2026_11_24_0001_portal': portal,
   '2026_11_24_0002_workspace': workspace,
   '2026_11_24_0003_workspace_indexes': workspaceIndexes,
+  '2026_11_24_0004_places': places,
+  '2026_11_24_0005_newsroom': newsroom,
+  '2026_11_24_0006_search': search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

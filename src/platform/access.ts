@@ -13,12 +13,20 @@ export type Capability =
   /** Create, change and delete organizations, people and posts. */
   | 'edit_records'
   /** Give and take roles on the organization. */
-  | 'manage_members';
+  | 'manage_members'
+  /** Manage the organization's portal site: its host name, default language and section tree. */
+  | 'manage_site'
+  /** Write and change the updates of the organization's site, and submit them for review. */
+  | 'write_articles'
+  /** Approve a submitted update, or send it back with a comment. */
+  | 'review_articles'
+  /** Publish, schedule, unpublish and archive updates. */
+  | 'publish_articles';
 
 const capabilitiesOf: Record<Role, readonly Capability[]> = {
-  administrator: ['read', 'edit_records', 'manage_members'],
-  editor: ['read', 'edit_records'],
-  reviewer: ['read'],
+  administrator: ['read', 'edit_records', 'manage_members', 'manage_site', 'write_articles', 'review_articles', 'publish_articles'],
+  editor: ['read', 'edit_records', 'write_articles'],
+  reviewer: ['read', 'review_articles'],
   organizer: ['read'],
   viewer: ['read'],
 };
@@ -33,6 +41,8 @@ export interface Actor {
   ip: string;
   /** Roles that apply per organization id, own and inherited; read once per request. */
   scopes?: Promise<Map<number, Set<Role>>>;
+  /** The capabilities held on at least one organization, once resolveHeldCapabilities() ran (for the navigation). */
+  heldCapabilities?: ReadonlySet<Capability>;
 }
 
 async function loadScopes(db: Executor, userId: number): Promise<Map<number, Set<Role>>> {
@@ -65,6 +75,18 @@ export async function organizationsWhere(db: Executor, actor: Actor, capability:
     if ([...held].some((role) => capabilitiesOf[role].includes(capability))) ids.add(id);
   }
   return ids;
+}
+
+/**
+ * Works out which capabilities the actor holds on at least one organization and keeps them on the
+ * actor, so that synchronous code (the workspace navigation) can show only what may be used.
+ */
+export async function resolveHeldCapabilities(db: Executor, actor: Actor): Promise<ReadonlySet<Capability>> {
+  if (actor.heldCapabilities) return actor.heldCapabilities;
+  const heldRoles = actor.isPlatformAdmin ? [...roles] : [...(await scopesOf(db, actor)).values()].flatMap((held) => [...held]);
+  const held = new Set(heldRoles.flatMap((role) => capabilitiesOf[role]));
+  actor.heldCapabilities = held;
+  return held;
 }
 
 /** Tells whether the actor has `capability` on every one of the organizations. */

@@ -8,7 +8,7 @@ import {
   type CurrentSession,
   type NewSession,
 } from '../domains/accounts/account.service.ts';
-import type { Actor } from './access.ts';
+import { resolveHeldCapabilities, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
 
 declare module 'fastify' {
@@ -131,6 +131,8 @@ export async function requireWorkspaceSession(request: FastifyRequest, reply: Fa
     return;
   }
   if (changesState(request)) assertCsrf(request, session);
+  // The navigation shows an area only to those who may use it (Sites: administrators).
+  await resolveHeldCapabilities(request.server.db, session.actor);
 }
 
 /** The signed-in session of a guarded request. */

@@ -1,4 +1,4 @@
-import type { VNode } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { assetHref } from './assets.ts';
 import { t, type Locale } from './i18n.ts';
 import type { WithChildren } from './html.tsx';
@@ -29,9 +29,14 @@ export interface PortalLayoutProps extends WithChildren {
   alternates: AlternateLink[];
   /** Where the language switch leads for each other language. */
   languageSwitch: AlternateLink[];
+  /** More of the head: canonical link, feeds, Open Graph, structured data. */
+  head?: ComponentChildren;
+  /** Where the header's search box sends its query (GET, `q`), and the query to show in it. */
+  search?: { action: string; query?: string };
 }
 
-const htmlLang: Record<Locale, string> = { zh: 'zh-CN', en: 'en' };
+/** Our languages as HTML and hreflang name them. */
+export const htmlLang: Record<Locale, string> = { zh: 'zh-CN', en: 'en' };
 
 
 /** The frame of every portal page: header with the federation's name, navigation, footer. */
@@ -48,6 +53,7 @@ export function PortalLayout(props: PortalLayoutProps): VNode {
         {props.alternates.map((alternate) => (
           <link rel="alternate" hrefLang={htmlLang[alternate.locale]} href={alternate.href} />
         ))}
+        {props.head}
         <link rel="stylesheet" href={assetHref('portal.css')} />
       </head>
       <body>
@@ -59,6 +65,15 @@ export function PortalLayout(props: PortalLayoutProps): VNode {
             <a class="name" href={props.homeHref}>
               {props.siteName}
             </a>
+            {props.search ? (
+              <form class="search" role="search" action={props.search.action} method="get">
+                <label for="site-search" class="visually-hidden">
+                  {t(locale, 'searchLabel')}
+                </label>
+                <input id="site-search" type="search" name="q" value={props.search.query ?? ''} maxLength={200} />
+                <button type="submit">{t(locale, 'search')}</button>
+              </form>
+            ) : null}
             <ul class="lang" aria-label={t(locale, 'switchLanguage')}>
               {props.languageSwitch.map((link) => (
                 <li>

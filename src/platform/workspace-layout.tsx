@@ -1,13 +1,13 @@
 import type { ComponentChildren, VNode } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from './access.ts';
+import type { Actor, Capability } from './access.ts';
 import { assetHref } from './assets.ts';
 import { CsrfField } from './forms.tsx';
 import { renderDocument } from './html.tsx';
 import { isLocale, negotiateLocale, t, type Locale, type MessageKey } from './i18n.ts';
 
 /** The sections of the workspace, as its navigation names them. */
-export type WorkspaceArea = 'dashboard' | 'organizations' | 'people' | 'executiveMembers' | 'auditLog' | 'accounts' | 'myAccount';
+export type WorkspaceArea = 'dashboard' | 'organizations' | 'people' | 'places' | 'executiveMembers' | 'sites' | 'auditLog' | 'accounts' | 'myAccount';
 
 /** The cookie that remembers the workspace language chosen with the language switch. */
 export const workspaceLocaleCookie = 'halfsky_lang';
@@ -42,11 +42,13 @@ export function WorkspaceLayout(props: {
 }): VNode {
   const { locale, actor } = props.frame;
   const other: Locale = locale === 'zh' ? 'en' : 'zh';
-  const areas: { area: WorkspaceArea; href: string; label: MessageKey; adminOnly?: boolean }[] = [
+  const areas: { area: WorkspaceArea; href: string; label: MessageKey; adminOnly?: boolean; needs?: Capability }[] = [
     { area: 'dashboard', href: '/workspace', label: 'dashboard' },
     { area: 'organizations', href: '/workspace/organizations', label: 'organizations' },
     { area: 'people', href: '/workspace/people', label: 'people' },
+    { area: 'places', href: '/workspace/places', label: 'places' },
     { area: 'executiveMembers', href: '/workspace/executive-members', label: 'executiveMembers' },
+    { area: 'sites', href: '/workspace/sites', label: 'sites', needs: 'manage_site' },
     { area: 'auditLog', href: '/workspace/audit', label: 'auditLog', adminOnly: true },
     { area: 'accounts', href: '/workspace/accounts', label: 'accounts', adminOnly: true },
   ];
@@ -73,6 +75,7 @@ export function WorkspaceLayout(props: {
                 <ul>
                   {areas
                     .filter((entry) => !entry.adminOnly || actor.isPlatformAdmin)
+                    .filter((entry) => !entry.needs || actor.isPlatformAdmin || actor.heldCapabilities?.has(entry.needs))
                     .map((entry) => (
                       <li>
                         <a href={entry.href} aria-current={entry.area === props.area ? 'page' : undefined}>

@@ -13,6 +13,8 @@ import { formatDate, formatDateTime } from '../../platform/time.ts';
 import * as articleService from './article.service.ts';
 import type { ArticlePage, ArticleSummary, HomePage, SectionPage } from './article.service.ts';
 import { articleSlug, portalParams, sectionParams, sectionQuery, type ArticleParams } from './article.schema.ts';
+import { sectionFeedOf, sendSectionFeed } from './feed.pages.ts';
+import { fallbackDescription, PortalHead } from './portal-meta.tsx';
 import type { Section, Site } from './site.service.ts';
 
 /** Where a portal page is being served: which site, in which language, under which address. */
@@ -32,6 +34,8 @@ export const portalHref = {
     `${ctx.basePath}/${locale}/${section.path}`,
   article: (ctx: Pick<PortalContext, 'basePath'>, locale: Locale, slug: string) =>
     `${ctx.basePath}/${locale}/articles/${slug}`,
+  search: (ctx: Pick<PortalContext, 'basePath'>, locale: Locale, query = '', page = 1) =>
+    `${ctx.basePath}/${locale}/search${query === '' ? '' : `?q=${encodeURIComponent(query)}${page > 1 ? `&page=${page}` : ''}`}`,
 };
 
 // Stands in for the view count in cached article pages; random so that no content can forge it.
@@ -77,7 +81,8 @@ function ArticleList(props: { ctx: PortalContext; articles: ArticleSummary[] }):
   );
 }
 
-interface FrameProps {
+/** What the portal frame around a page needs. */
+export interface FrameProps {
   ctx: PortalContext;
   title?: string;
   description?: string;
@@ -85,10 +90,23 @@ interface FrameProps {
   topSection?: Section;
   /** The same page in each language it exists in. */
   hrefIn: (locale: Locale) => string | undefined;
+  /** The query to show in the header's search box. */
+  searchQuery?: string;
+  /** What the head says about the page beyond its title (canonical link, feeds, Open Graph, JSON-LD). */
+  meta?: FrameMeta;
   children: ComponentChildren;
 }
 
-function Frame(props: FrameProps): VNode {
+/** The head's description of a page: see PortalHead. */
+export interface FrameMeta {
+  /** The page's address as served, for its canonical link; hrefIn(ctx.locale) when left out; null: none (error pages). */
+  selfHref?: string | null;
+  section?: Section;
+  article?: ArticlePage;
+}
+
+/** The portal frame of a site's page: navigation, language switch, search box. */
+export function Frame(props: FrameProps): VNode {
   const { ctx } = props;
   const alternates: AlternateLink[] = [];
   const languageSwitch: AlternateLink[] = [];
@@ -114,6 +132,18 @@ function Frame(props: FrameProps): VNode {
       ]}
       alternates={alternates}
       languageSwitch={languageSwitch}
+      search={{ action: portalHref.search(ctx, ctx.locale), query: props.searchQuery }}
+      head={
+        <PortalHead
+          ctx={ctx}
+          title={props.title ?? ctx.site.name[ctx.locale]}
+          description={props.description || fallbackDescription(ctx, props.title)}
+          selfHref={props.meta?.selfHref === undefined ? (props.hrefIn(ctx.locale) ?? null) : props.meta.selfHref}
+          alternateLocales={alternates.map((alternate) => alternate.locale).filter((locale) => locale !== ctx.locale)}
+          section={props.meta?.section}
+          article={props.meta?.article}
+        />
+      }
     >
       {props.children}
     </PortalLayout>
@@ -165,6 +195,7 @@ export function SectionView(props: { ctx: PortalContext; listing: SectionPage })
       title={listing.section.name[locale]}
       topSection={listing.trail[0]}
       hrefIn={(l) => portalHref.section(ctx, l, listing.section)}
+      meta={{ selfHref: pageHref(listing.page), section: listing.section }}
     >
       <Breadcrumb ctx={ctx} trail={listing.trail} currentIsLast />
       <h1>{listing.section.name[locale]}</h1>
@@ -201,6 +232,7 @@ export function ArticleView(props: { ctx: PortalContext; article: ArticlePage; v
       description={article.summary}
       topSection={article.trail[0]}
       hrefIn={(l) => (article.locales.includes(l) ? portalHref.article(ctx, l, article.slug) : undefined)}
+      meta={{ article }}
     >
       <Breadcrumb ctx={ctx} trail={article.trail} currentIsLast={false} />
       <article>
@@ -254,7 +286,7 @@ export function ErrorView(props: { ctx: PortalContext; status: number }): VNode 
         ? [t(locale, 'badRequestTitle'), t(locale, 'badRequestText')]
         : [t(locale, 'serverErrorTitle'), t(locale, 'serverErrorText')];
   return (
-    <Frame ctx={ctx} title={title} hrefIn={(l) => portalHref.home(ctx, l)}>
+    <Frame ctx={ctx} title={title} hrefIn={(l) => portalHref.home(ctx, l)} meta={{ selfHref: null }}>
       <h1>{title}</h1>
       <p>{text}</p>
       <p>
@@ -283,7 +315,7 @@ function originOf(request: FastifyRequest): string {
 }
 
 /** Works out site, language and base path of a portal request; unknown site or language is a 404. */
-async function portalContext(request: FastifyRequest, params: { lang?: string; site?: string }): Promise<PortalContext> {
+export async function portalContext(request: FastifyRequest, params: { lang?: string; site?: string }): Promise<PortalContext> {
   const directory = request.server.sites;
   const site = params.site === undefined ? await directory.forHost(request.host) : await directory.bySlug(params.site);
   if (!site) throw notFound('No site has this address.');
@@ -378,6 +410,8 @@ export const portalPages: FastifyPluginAsync = async (app) => {
     { schema: { params: sectionParams, querystring: sectionQuery } },
     async (request, reply) => {
       const ctx = await portalContext(request, request.params);
+      const feed = sectionFeedOf(request.params['*']);
+      if (feed) return sendSectionFeed(request, reply, ctx, feed);
       const key = cacheKey(request, ctx);
       let page = app.pageCache.get(key);
       if (!page) {

@@ -13,7 +13,8 @@ export interface ArticleListRow {
   summary: string;
 }
 
-function publishedIn(db: Executor, locale: Locale, now: Date) {
+/** Articles readers may see in `locale` at `now`, joined to that translation as `tr`: the one rule of visibility. */
+export function publishedIn(db: Executor, locale: Locale, now: Date) {
   return db
     .selectFrom('article')
     .innerJoin('article_translation as tr', (join) =>
@@ -33,6 +34,7 @@ export async function findPublishedArticle(db: Executor, siteId: number, slug: s
       'article.slug',
       'article.section_id',
       'article.publish_at',
+      'article.updated_at',
       'article.view_count',
       'tr.title',
       'tr.summary',

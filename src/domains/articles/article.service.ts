@@ -25,6 +25,8 @@ export interface ArticlePage {
   summary: string;
   bodyHtml: string;
   publishAt: Date;
+  /** When the article was last changed (never before it was published). */
+  updatedAt: Date;
   /** The total read from the database when the page was put together. */
   viewCount: number;
   /** Sections from the top of the tree down to the article's own. */
@@ -83,6 +85,7 @@ export async function readArticlePage(
     summary: article.summary,
     bodyHtml: article.body_html,
     publishAt: article.publish_at,
+    updatedAt: article.updated_at > article.publish_at ? article.updated_at : article.publish_at,
     viewCount: Number(article.view_count),
     trail: sectionTrail(site, section),
     locales,

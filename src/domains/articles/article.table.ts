@@ -1,8 +1,14 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Locale } from '../../platform/i18n.ts';
 
-/** Where an article is in its life; only `published` ones with a past publish_at reach the portal. */
-export type ArticleStatus = 'draft' | 'published' | 'archived';
+/** The steps of the newsroom's workflow, in order; only `published` ones with a past publish_at reach the portal. */
+export const articleStatuses = ['draft', 'submitted', 'approved', 'scheduled', 'published', 'unpublished', 'archived'] as const;
+
+/** Where an article is in its life: draft → submitted → approved → scheduled | published → unpublished | archived. */
+export type ArticleStatus = (typeof articleStatuses)[number];
+
+/** How far a language version has come: missing (no row), draft, or reviewed (the only one readers see). */
+export type TranslationStatus = 'missing' | 'draft' | 'reviewed';
 
 /** The article table: what is common to all language versions of an update. */
 export interface ArticleTable {
@@ -16,6 +22,8 @@ export interface ArticleTable {
   publish_at: Date;
   /** bigint in PostgreSQL; pg hands it back as a string. */
   view_count: ColumnType<string, number | string | undefined, never>;
+  /** Up to 20 tags of up to 40 characters, as the editors typed them. */
+  tags: Generated<string[]>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -28,6 +36,10 @@ export interface ArticleTranslationTable {
   summary: string;
   /** Sanitized HTML; never stored unsanitized. */
   body_html: string;
+  /** A stored version is a draft or has been reviewed; a missing one has no row. Readers see reviewed ones only. */
+  status: Generated<Exclude<TranslationStatus, 'missing'>>;
+  /** The Markdown the body was written in (body_html is made from it); null when the body came as HTML. */
+  body_markdown: Generated<string | null>;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;

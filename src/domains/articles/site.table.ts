@@ -13,6 +13,8 @@ export interface SiteTable {
   default_locale: Locale;
   /** IANA zone in which dates are shown, e.g. Asia/Shanghai. */
   time_zone: Generated<string>;
+  /** Lets one person write, approve and publish an update (small federations); otherwise a second person must. */
+  allow_self_publish: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

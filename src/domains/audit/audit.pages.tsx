@@ -19,6 +19,9 @@ const entityTypeLabels: Record<string, [zh: string, en: string]> = {
   position: ['职务', 'Post'],
   user_account: ['账户', 'Account'],
   api_token: ['API 令牌', 'API token'],
+  place: ['地点', 'Place'],
+  site: ['网站', 'Site'],
+  section: ['栏目', 'Section'],
 };
 
 const actionLabels: Record<string, [zh: string, en: string]> = {

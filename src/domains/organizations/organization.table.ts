@@ -16,6 +16,8 @@ export interface OrganizationTable {
   name_en: string;
   kind: OrganizationKind;
   parent_id: number | null;
+  /** Where the organization is (a place of the gazetteer); null when not recorded. */
+  place_id: number | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
