@@ -205,6 +205,19 @@ describe('the people API', () => {
     expect(audit[7]?.before).toMatchObject({ nameEn: 'Zhao Li' });
   });
 
+  it('keeps what a patch leaves out, notes included', async () => {
+    const created = await twfEditor.api('POST', '/api/v1/people', {
+      nameZh: 'Sun Mei',
+      nameEn: 'Sun Mei',
+      organizationId: id('twf'),
+      notes: 'Met at the 2024 exchange.',
+    });
+    expect(created.statusCode).toBe(201);
+    const renamed = await twfEditor.api('PATCH', `/api/v1/people/${created.json().id}`, { nameEn: 'Sun Mei (TWF)' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ nameEn: 'Sun Mei (TWF)', notes: 'Met at the 2024 exchange.' });
+  });
+
   it('lists people by name in either language, organization with its units, kind and day', async () => {
     const vicePresidents = await bwfEditor.api('GET', `/api/v1/people?organizationId=${id('twf')}&kind=leader&on=2024-03-25`);
     expect(vicePresidents.statusCode).toBe(200);

@@ -22,7 +22,8 @@ export const personInput = z.object({
 export type PersonInput = z.infer<typeof personInput>;
 
 /** A partial change to a person (API PATCH). */
-export const personPatch = personInput.partial();
+// Built without the create default for notes: a patch that leaves notes out must keep them.
+export const personPatch = personInput.extend({ notes: z.string().trim().max(4000) }).partial();
 export type PersonPatch = z.infer<typeof personPatch>;
 
 /** Path parameters naming a person. */
