@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../src/db/database.ts';
 
 // Made-up but plausible news text: places and events for titles, sentences for summaries and bodies.
-// Some sentences name 妇联 (so that, as on a real federation's site, most articles do), fewer 乡村振兴 or 家庭教育.
+// Some sentences name 妇联 (so that, as on a real federation's site, most articles do), fewer 乡村振兴 or 家庭教育;
+// each article has one of forty topics (心理健康, "legal aid").
 const zhPlaces = ['北京市', '天津市', '河北省', '大兴区', '朝阳区', '海淀区', '通州区', '顺义区', '昌平区', '房山区', '延庆区', '密云区'];
 const zhEvents = [
   '妇联召开执委会议',
@@ -49,6 +50,22 @@ const zhSentences = [
   '活动由区妇联联合街道、社区共同主办。',
   '大家表示，要以最美家庭为榜样，传承好家风好家训。',
   '讲师结合典型案例，讲解了婚姻家庭纠纷调解的方法。',
+];
+// One topic per article, so each is in about one article in forty: words neither common nor rare.
+const zhTopics = [
+  '科技创新', '托育服务', '心理健康', '法律援助', '非遗传承', '健康体检', '技能培训', '就业帮扶', '创业孵化', '文明实践',
+  '社区治理', '平安建设', '垃圾分类', '绿色低碳', '数字经济', '电商助农', '乡村旅游', '养老服务', '儿童关爱', '留守儿童',
+  '困难帮扶', '婚姻调解', '家风建设', '亲子阅读', '红色教育', '巾帼建功', '生态保护', '普法宣传', '防范诈骗', '消防安全',
+  '食品安全', '医疗保障', '两癌筛查', '母婴健康', '青少年成长', '志愿服务', '文化惠民', '体育健身', '书香家庭', '共同富裕',
+];
+const enTopics = [
+  'science and innovation', 'childcare services', 'mental health', 'legal aid', 'intangible heritage', 'health checks',
+  'skills training', 'employment support', 'business incubation', 'civic culture', 'community governance', 'public safety',
+  'waste sorting', 'low-carbon living', 'digital economy', 'online sales of farm produce', 'rural tourism', 'elderly care',
+  'child welfare', 'left-behind children', 'hardship relief', 'marriage mediation', 'family values', 'parent-child reading',
+  'revolutionary heritage', 'women achievers', 'ecological protection', 'legal awareness', 'fraud prevention', 'fire safety',
+  'food safety', 'medical insurance', 'cancer screening', 'maternal health', 'youth development', 'volunteer service',
+  'cultural outreach', 'fitness', 'book-loving families', 'common prosperity',
 ];
 const enPlaces = ['Beijing', 'Tianjin', 'Hebei', 'Daxing', 'Chaoyang', 'Haidian', 'Tongzhou', 'Shunyi', 'Changping', 'Fangshan', 'Yanqing', 'Miyun'];
 const enEvents = [
@@ -116,14 +133,15 @@ export async function generateArticles(db: Kysely<Database>, count: number): Pro
     select a.id, t.locale, t.title, t.summary, t.body_html
     from article as a,
          (select ${zhPlaces}::text[] as zh_places, ${zhEvents}::text[] as zh_events, ${zhSentences}::text[] as zh_sentences,
-                 ${enPlaces}::text[] as en_places, ${enEvents}::text[] as en_events, ${enSentences}::text[] as en_sentences) as v,
+                 ${zhTopics}::text[] as zh_topics, ${enPlaces}::text[] as en_places, ${enEvents}::text[] as en_events,
+                 ${enSentences}::text[] as en_sentences, ${enTopics}::text[] as en_topics) as v,
          lateral (values
            ('zh', ${pick('v.zh_places', 40)} || ${pick('v.zh_events', 41)},
                   ${pick('v.zh_sentences', 42)} || ${pick('v.zh_sentences', 43)},
-                  ${paragraphs('v.zh_sentences', '')}),
+                  '<p>本期主题：' || ${pick('v.zh_topics', 44)} || '。</p>' || ${paragraphs('v.zh_sentences', '')}),
            ('en', ${pick('v.en_places', 40)} || ' ' || ${pick('v.en_events', 41)},
                   ${pick('v.en_sentences', 42)} || ' ' || ${pick('v.en_sentences', 43)},
-                  ${paragraphs('v.en_sentences', ' ')})
+                  '<p>Theme: ' || ${pick('v.en_topics', 44)} || '.</p>' || ${paragraphs('v.en_sentences', ' ')})
          ) as t(locale, title, summary, body_html)
     where a.slug like 'bench-%' and a.id % 2 = ${parity}`;
   await Promise.all([half(0).execute(db), half(1).execute(db)]);

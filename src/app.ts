@@ -27,6 +27,13 @@ import { searchPages } from './domains/articles/article-search.pages.tsx';
 import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
 import { feedPages, robotsTxt } from './domains/articles/feed.pages.ts';
 import { sitePages } from './domains/articles/site.pages.tsx';
+import { ArticleScheduler } from './domains/articles/article-scheduler.ts';
+import { newsroomApi } from './domains/articles/newsroom.api.ts';
+import { newsroomPages } from './domains/articles/newsroom.pages.tsx';
+import { mediaApi } from './domains/media/media.api.ts';
+import { mediaPages } from './domains/media/media.pages.tsx';
+import { mediaFiles } from './domains/media/media.serve.ts';
+import { openMediaStore, type MediaStore } from './domains/media/media.store.ts';
 import { SiteDirectory } from './domains/articles/site.service.ts';
 import { ViewCounter } from './domains/articles/view-counter.ts';
 import { assetRoutes } from './platform/assets.ts';
@@ -43,17 +50,22 @@ declare module 'fastify' {
     sites: SiteDirectory;
     pageCache: PageCache;
     viewCounter: ViewCounter;
+    articleScheduler: ArticleScheduler;
+    mediaStore: MediaStore;
   }
 }
 
 /** What an app needs from outside: its settings and an open database. */
 export interface AppOptions {
-  config: Pick<Config, 'viewFlushMs' | 'logLevel'> & Partial<Pick<Config, 'trustProxy'>>;
+  /** Without dataDir (and without mediaStore), uploaded media go to a temporary folder removed on close. */
+  config: Pick<Config, 'viewFlushMs' | 'logLevel'> & Partial<Pick<Config, 'trustProxy' | 'dataDir'>>;
   db: Kysely<Database>;
   /** The same database as `db`, for the connection that listens to change announcements. */
   connectionString: string;
   /** A logger to use (the server's); none means the level in config, to stdout. */
   logger?: FastifyBaseLogger;
+  /** Where uploaded media are kept; none means files under `${config.dataDir}/media`. */
+  mediaStore?: MediaStore;
 }
 
 function loggerOptions(options: AppOptions): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
@@ -110,6 +122,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('sites', new SiteDirectory(options.db));
   app.decorate('pageCache', new PageCache());
   app.decorate('viewCounter', viewCounter);
+  const articleScheduler = new ArticleScheduler(options.db, {
+    onError: (error) => app.log.error({ err: error }, 'publishing scheduled updates failed; will retry'),
+  });
+  app.decorate('articleScheduler', articleScheduler);
+  const media = await openMediaStore({ mediaStore: options.mediaStore, dataDir: options.config.dataDir });
+  app.decorate('mediaStore', media.store);
 
   const changes = new ChangeListener(
     options.connectionString,
@@ -122,11 +140,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     await changes.start();
     viewCounter.start();
+    articleScheduler.start();
   });
   // Fastify runs onClose hooks in reverse order of registration after the routes stop taking requests.
   app.addHook('onClose', async () => {
     await changes.stop();
     await viewCounter.stop();
+    await articleScheduler.stop();
+    await media.dispose();
   });
 
   app.setErrorHandler(async (error: FastifyError | DomainError, request, reply) => {
@@ -170,6 +191,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(placePages);
   await app.register(placeApi);
   await app.register(sitePages);
+  await app.register(newsroomPages);
+  await app.register(newsroomApi);
+  await app.register(mediaPages);
+  await app.register(mediaApi);
+  await app.register(mediaFiles);
   await app.register(portalPages);
   await app.register(portalPages, { prefix: '/sites/:site' });
   await app.register(feedPages);

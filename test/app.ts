@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -6,14 +9,17 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 export interface TestApp {
   app: FastifyInstance;
   database: TestDatabase;
+  /** The app's own data folder (uploaded media under media/), removed on close. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
 /** Builds the app as the server does, on a fresh copy of the demo database, without listening. */
 export async function createTestApp(options: { viewFlushMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'halfsky-test-data-'));
   const app = await buildApp({
-    config: { viewFlushMs: options.viewFlushMs ?? 60_000, logLevel: 'silent' },
+    config: { viewFlushMs: options.viewFlushMs ?? 60_000, logLevel: 'silent', dataDir },
     db: database.db,
     connectionString: database.connectionString,
   });
@@ -21,9 +27,11 @@ export async function createTestApp(options: { viewFlushMs?: number } = {}): Pro
   return {
     app,
     database,
+    dataDir,
     close: async () => {
       await app.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { ArticleEventTable, ArticleRevisionTable } from '../domains/article
 import type { PersonTable } from '../domains/people/person.table.ts';
 import type { PositionTable } from '../domains/people/position.table.ts';
 import type { PlaceTable } from '../domains/places/place.table.ts';
+import type { MediaRenditionTable, MediaTable } from '../domains/media/media.table.ts';
 import type {
   ApiTokenTable,
   MembershipTable,
@@ -29,6 +30,8 @@ export interface Database {
   person: PersonTable;
   position: PositionTable;
   place: PlaceTable;
+  media: MediaTable;
+  media_rendition: MediaRenditionTable;
   user_account: UserAccountTable;
   membership: MembershipTable;
   session: SessionTable;

@@ -29,6 +29,7 @@ describe('cjkTsquery', () => {
     expect(cjkTsquery(['妇联'])).toBe("'妇联'");
     expect(cjkTsquery(['京津冀'])).toBe("('京津' <-> '津冀')");
     expect(cjkTsquery(['妇', '京津冀'])).toBe("'妇':* & ('京津' <-> '津冀')");
+    expect(cjkTsquery(['妇', '京津冀'], 'all')).toBe("'妇':* & ('京津' & '津冀')");
   });
 });
 

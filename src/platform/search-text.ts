@@ -34,7 +34,6 @@ export interface SearchTerms {
  * everything through a full index scan, so without anything positive the minus signs are dropped.
  */
 export function parseSearchQuery(query: string): SearchTerms {
-  // eslint-disable-next-line no-control-regex
   const normalized = query.normalize('NFKC').replace(/[\u0000-\u001f\u007f\uE000\uE001]/g, ' ');
   const cjk = [...new Set(normalized.match(cjkRuns) ?? [])];
   let latin = normalized.replace(cjkRuns, ' ').replace(/\s+/g, ' ').trim();
@@ -50,19 +49,20 @@ export function hasSearchTerms(terms: SearchTerms): boolean {
 }
 
 /**
- * The Chinese part of a query as tsquery text: each run a phrase of its bigrams ('京津' <-> '津冀', so
- * the run must occur as written), one character a prefix ('妇':*, any bigram starting with it or the
- * character alone at the end of a run); runs ANDed. Only CJK characters ever go in, so nothing needs quoting
- * but the quotes. '' when there are no runs.
+ * The Chinese part of a query as tsquery text. As a `phrase`, each run is a phrase of its bigrams
+ * ('京津' <-> '津冀'), so the run must occur as written; as `all`, its bigrams are only ANDed, which the
+ * GIN index answers without reading any row (a phrase needs each candidate's positions). One character
+ * is a prefix ('妇':*: any bigram starting with it, or the character alone at the end of a run). Runs
+ * are ANDed. Only CJK characters ever go in, so nothing needs quoting but the quotes. '' without runs.
  */
-export function cjkTsquery(runs: readonly string[]): string {
+export function cjkTsquery(runs: readonly string[], mode: 'phrase' | 'all' = 'phrase'): string {
   return runs
     .map((run) => {
       const chars = Array.from(run).filter((char) => cjkChar.test(char));
       if (chars.length === 0) return '';
       if (chars.length === 1) return `'${chars[0]}':*`;
       const bigrams = chars.slice(1).map((char, index) => `'${chars[index]}${char}'`);
-      return bigrams.length === 1 ? bigrams[0] : `(${bigrams.join(' <-> ')})`;
+      return bigrams.length === 1 ? bigrams[0] : `(${bigrams.join(mode === 'phrase' ? ' <-> ' : ' & ')})`;
     })
     .filter((part) => part !== '')
     .join(' & ');

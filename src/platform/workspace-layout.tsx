@@ -7,7 +7,18 @@ import { renderDocument } from './html.tsx';
 import { isLocale, negotiateLocale, t, type Locale, type MessageKey } from './i18n.ts';
 
 /** The sections of the workspace, as its navigation names them. */
-export type WorkspaceArea = 'dashboard' | 'organizations' | 'people' | 'places' | 'executiveMembers' | 'sites' | 'auditLog' | 'accounts' | 'myAccount';
+export type WorkspaceArea =
+  | 'dashboard'
+  | 'articles'
+  | 'media'
+  | 'organizations'
+  | 'people'
+  | 'places'
+  | 'executiveMembers'
+  | 'sites'
+  | 'auditLog'
+  | 'accounts'
+  | 'myAccount';
 
 /** The cookie that remembers the workspace language chosen with the language switch. */
 export const workspaceLocaleCookie = 'halfsky_lang';
@@ -44,6 +55,8 @@ export function WorkspaceLayout(props: {
   const other: Locale = locale === 'zh' ? 'en' : 'zh';
   const areas: { area: WorkspaceArea; href: string; label: MessageKey; adminOnly?: boolean; needs?: Capability }[] = [
     { area: 'dashboard', href: '/workspace', label: 'dashboard' },
+    { area: 'articles', href: '/workspace/articles', label: 'newsroom' },
+    { area: 'media', href: '/workspace/media', label: 'media', needs: 'write_articles' },
     { area: 'organizations', href: '/workspace/organizations', label: 'organizations' },
     { area: 'people', href: '/workspace/people', label: 'people' },
     { area: 'places', href: '/workspace/places', label: 'places' },

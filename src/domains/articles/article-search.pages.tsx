@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { renderDocument } from '../../platform/html.tsx';
 import { locales, t } from '../../platform/i18n.ts';
 import { formatDate } from '../../platform/time.ts';
-import { postgresArticleSearch, type ArticleSearchPage } from './article-search.ts';
+import { maxCandidates, postgresArticleSearch, type ArticleSearchPage } from './article-search.ts';
 import { portalParams } from './article.schema.ts';
 import { Frame, portalContext, portalHref, type PortalContext } from './article.pages.tsx';
 
 /** Results per page of the portal's search. */
 export const searchPageSize = 10;
-/** How deep readers may page: ranking every match costs the same on page 100 as on page 1, sending them does not. */
-const maxSearchPage = 100;
+/** How deep readers may page: as far as the ranked matches go. */
+const maxSearchPage = Math.ceil(maxCandidates / searchPageSize);
 
 /** The search page's query string: the words (at most 200 characters; none shows the empty page) and the page. */
 export const searchQuery = z.object({
@@ -30,8 +30,8 @@ export interface SearchPageData {
   query: string;
   page: number;
   found: ArticleSearchPage;
-  /** When nothing matched in the page's language: how many did in the other one. */
-  elsewhere: number;
+  /** When nothing matched in the page's language: how many did in the other one ("200+" when more), or ''. */
+  elsewhere: string;
 }
 
 /** The portal's search page: the query's results with highlighted titles and excerpts, paged. */
@@ -43,14 +43,14 @@ export function SearchView(props: { ctx: PortalContext; data: SearchPageData }):
   const other = locales.find((l) => l !== locale) ?? locale;
   const title = t(locale, 'searchResults');
   return (
-    <Frame ctx={ctx} title={query === '' ? title : `${query} - ${title}`} hrefIn={(l) => portalHref.search(ctx, l, query, page)} searchQuery={query}>
+    <Frame ctx={ctx} title={query === '' ? title : `${query} - ${title}`} hrefIn={(l) => portalHref.search(ctx, l, query, l === locale ? page : 1)} searchQuery={query}>
       <h1>{title}</h1>
       {query === '' ? (
         <p>{t(locale, 'searchPrompt')}</p>
       ) : found.total === 0 ? (
         <>
           <p role="status">{t(locale, 'searchNoResults', { query })}</p>
-          {data.elsewhere > 0 ? (
+          {data.elsewhere !== '' ? (
             <p>
               <a href={portalHref.search(ctx, other, query)} hrefLang={other === 'zh' ? 'zh-CN' : 'en'}>
                 {t(locale, 'searchOtherLanguage', { count: data.elsewhere })}
@@ -61,7 +61,11 @@ export function SearchView(props: { ctx: PortalContext; data: SearchPageData }):
       ) : (
         <>
           <p role="status">
-            {found.total === 1 ? t(locale, 'searchCountOne', { query }) : t(locale, 'searchCount', { count: found.total, query })}
+            {found.more
+              ? t(locale, 'searchCountMore', { count: found.total, query })
+              : found.total === 1
+                ? t(locale, 'searchCountOne', { query })
+                : t(locale, 'searchCount', { count: found.total, query })}
           </p>
           {found.results.length === 0 ? <p>{t(locale, 'searchNoMorePages')}</p> : null}
           <ol class="results" start={(page - 1) * searchPageSize + 1}>
@@ -101,8 +105,8 @@ export const searchPages: FastifyPluginAsync = async (app) => {
     const ctx = await portalContext(request, request.params);
     const query = request.query.q.trim();
     const page = request.query.page;
-    let found: ArticleSearchPage = { total: 0, results: [] };
-    let elsewhere = 0;
+    let found: ArticleSearchPage = { total: 0, more: false, results: [] };
+    let elsewhere = '';
     if (query !== '') {
       found = await search.search({
         siteId: ctx.site.id,
@@ -113,7 +117,8 @@ export const searchPages: FastifyPluginAsync = async (app) => {
       });
       if (found.total === 0) {
         const other = locales.find((l) => l !== ctx.locale);
-        if (other) elsewhere = (await search.search({ siteId: ctx.site.id, locale: other, query, limit: 0, offset: 0 })).total;
+        const counted = other && (await search.search({ siteId: ctx.site.id, locale: other, query, limit: 0, offset: 0 }));
+        if (counted && counted.total > 0) elsewhere = `${counted.total}${counted.more ? '+' : ''}`;
       }
     }
     return reply

@@ -1,8 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedArticleSlug } from '../../db/demo/demo-content.ts';
 import { browserUserAgent, createTestApp, type TestApp } from '../../../test/app.ts';
-import { searchArticles, type ArticleSearchParams } from './article-search.ts';
+import { createTestDatabase } from '../../../test/database.ts';
+import * as searchMigration from '../../db/migrations/2026_11_24_0006_search.ts';
+import { forgetSearchStatistics, mostMatches, searchArticles, type ArticleSearchParams } from './article-search.ts';
 import { insertArticle, insertArticleTranslation } from './article.repository.ts';
 
 let testApp: TestApp;
@@ -155,6 +157,59 @@ describe('ranking', () => {
   });
 });
 
+describe('many matches', () => {
+  it('ranks the newest 200 and says there are more, whichever way the matches are found', async () => {
+    const { db } = testApp.database;
+    // 230 articles on the word, in one statement; the title says how old each is.
+    await sql`
+      with a as (
+        insert into article (site_id, section_id, slug, status, publish_at)
+        select ${bwf.siteId}, ${bwf.sectionId}, 'wombat-' || g, 'published', timestamptz '2022-01-01' + g * interval '1 hour'
+        from generate_series(1, 230) as g
+        returning id, slug)
+      insert into article_translation (article_id, locale, title, summary, body_html)
+      select id, 'en', 'Wombat number ' || substr(slug, 8), '', '<p>A wombat.</p>' from a`.execute(db);
+    // Without statistics the GIN index finds the matches; after ANALYZE, with a small budget for the index,
+    // the word is known to be common and the newest articles are read instead.
+    for (const analyzed of [false, true]) {
+      if (analyzed) {
+        await sql`analyze article_translation`.execute(db);
+        forgetSearchStatistics(db);
+      }
+      const tuning = { indexBudget: analyzed ? 100 : 3000, recentWindow: 1000 };
+      const found = await searchArticles(db, { siteId: bwf.siteId, query: 'wombat', locale: 'en', limit: 10, offset: 190 }, tuning);
+      expect(found.total, `analyzed: ${analyzed}`).toBe(200);
+      expect(found.more).toBe(true);
+      // Equal ranks: newest first; the 200th newest is number 31.
+      expect(found.results.map((r) => r.title).at(-1)).toBe('Wombat number 31');
+    }
+    // A small window holds fewer than 200 of them: those are the results, and older ones exist.
+    const windowed = await searchArticles(db, { siteId: bwf.siteId, query: 'wombat', locale: 'en', limit: 10, offset: 0 }, { indexBudget: 100, recentWindow: 100 });
+    expect(windowed.total).toBeLessThanOrEqual(100);
+    expect(windowed.more).toBe(true);
+    expect(windowed.results[0]?.title).toBe('Wombat number 230');
+    const page = await get('/en/search?q=wombat&page=20');
+    expect(page.body).toContain('More than 200 results for “wombat”');
+    expect(page.body).toContain('Page 20 of 20');
+    expect((await get('/en/search?q=wombat&page=21')).statusCode).toBe(400);
+  });
+});
+
+describe('mostMatches', () => {
+  const statistics = { rows: 1000, counts: new Map([['妇联', 300], ['联合', 200], ['wombat', 10], ['妇女', 100]]) };
+  it('bounds an AND by its rarest lexeme; one not among the common ones is rare', () => {
+    expect(mostMatches("'妇联' <-> '联合'", statistics)).toBe(200);
+    expect(mostMatches("'妇联' & 'wombat'", statistics)).toBe(10);
+    expect(mostMatches("'unknown' & '妇联'", statistics)).toBe(0);
+  });
+  it('adds up the lexemes a prefix starts, ignores exclusions and counts an OR as everything', () => {
+    expect(mostMatches("'妇':*", statistics)).toBe(400);
+    expect(mostMatches("'鑫':*", statistics)).toBe(0);
+    expect(mostMatches("'wombat' & !'妇联'", statistics)).toBe(10);
+    expect(mostMatches("'wombat' | 'x'", statistics)).toBe(1000);
+  });
+});
+
 describe('highlighting', () => {
   it('escapes the content and marks only the terms', async () => {
     // Stored body HTML is sanitized: markup written as text arrives escaped, and must stay text.
@@ -196,6 +251,15 @@ describe('what readers may see', () => {
     expect(staff.results.map((r) => r.slug).sort()).toEqual([draft, archived, future].sort());
     const response = await get('/en/search?q=narwhal');
     expect(response.body).not.toContain('Narwhal');
+  });
+
+  it('does not find a language version that has not been reviewed', async () => {
+    const slug = await addArticle({ zh: { title: '未审核的独角鲸' }, en: { title: 'Reviewed unicorn' } });
+    await sql`update article_translation set status = 'draft' where locale = 'zh' and article_id = (select id from article where slug = ${slug})`.execute(
+      testApp.database.db,
+    );
+    expect((await search('独角鲸')).total).toBe(0);
+    expect((await search('unicorn')).results.map((r) => r.slug)).toEqual([slug]);
   });
 
   it('keeps to the site searched', async () => {
@@ -295,6 +359,24 @@ describe('the search page', () => {
     expect(longZh.statusCode).toBe(400);
     expect(longZh.body).toContain('请求有误');
     expect((await get(`/zh/search?q=${encodeURIComponent('妇'.repeat(200))}`)).statusCode).toBe(200);
-    for (const page of ['0', 'x', '101']) expect((await get(`/en/search?q=a&page=${page}`)).statusCode, page).toBe(400);
+    for (const page of ['0', 'x', '21']) expect((await get(`/en/search?q=a&page=${page}`)).statusCode, page).toBe(400);
+  });
+});
+
+describe('migration 0006', () => {
+  it('can be undone and done again, recomputing every vector', async () => {
+    const database = await createTestDatabase();
+    try {
+      const db = database.db as unknown as Kysely<unknown>;
+      await searchMigration.down(db);
+      const columns = await sql<{ n: number }>`
+        select count(*)::int as n from information_schema.columns where table_name = 'article_translation' and column_name = 'search_vector'`.execute(db);
+      expect(columns.rows[0]?.n).toBe(0);
+      await searchMigration.up(db);
+      const found = await searchArticles(database.db, { siteId: bwf.siteId, query: '京津', limit: 10, offset: 0 });
+      expect(found.results.map((r) => r.slug)).toContain(seedArticleSlug);
+    } finally {
+      await database.drop();
+    }
   });
 });

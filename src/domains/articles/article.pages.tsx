@@ -296,6 +296,31 @@ export function ErrorView(props: { ctx: PortalContext; status: number }): VNode 
   );
 }
 
+/** The 404 page of an update that readers may see in another language only: it says so and links there. */
+export function NotInLanguageView(props: { ctx: PortalContext; missing: articleService.ArticleNotInLanguage }): VNode {
+  const { ctx, missing } = props;
+  const { locale } = ctx;
+  const title = t(locale, 'notInLanguageTitle');
+  return (
+    <Frame ctx={ctx} title={title} hrefIn={(l) => portalHref.home(ctx, l)} meta={{ selfHref: null }}>
+      <h1>{title}</h1>
+      <p>{t(locale, 'notInLanguageText')}</p>
+      <ul>
+        {missing.otherLocales.map((other) => (
+          <li>
+            <a href={portalHref.article(ctx, other, missing.slug)} hreflang={other === 'zh' ? 'zh-CN' : 'en'} lang={other === 'zh' ? 'zh-CN' : 'en'}>
+              {t(other, 'readInThisLanguage')}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href={portalHref.home(ctx, locale)}>{t(locale, 'backHome')}</a>
+      </p>
+    </Frame>
+  );
+}
+
 // Readers come with a handful of User-Agents; the crawler pattern is long, so remember its verdicts.
 const readerVerdicts = new LRUCache<string, boolean>({ max: 1000 });
 
@@ -360,6 +385,7 @@ function sendPage(reply: FastifyReply, page: CachedPage, views?: number): Fastif
 /** Renders an error page for the portal, or undefined when no site is there to frame it. */
 export async function renderPortalError(request: FastifyRequest, error: DomainError): Promise<string | undefined> {
   const ctx = await errorPageContext(request).catch(() => undefined);
+  if (ctx && error instanceof articleService.ArticleNotInLanguage) return renderDocument(<NotInLanguageView ctx={ctx} missing={error} />);
   return ctx && renderDocument(<ErrorView ctx={ctx} status={error.status} />);
 }
 

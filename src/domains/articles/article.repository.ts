@@ -13,12 +13,16 @@ export interface ArticleListRow {
   summary: string;
 }
 
-/** Articles readers may see in `locale` at `now`, joined to that translation as `tr`: the one rule of visibility. */
+/**
+ * Articles readers may see in `locale` at `now`, joined to that translation as `tr`: the one rule of
+ * visibility. Published (not draft, scheduled, unpublished or archived), its time come, and the
+ * language version reviewed.
+ */
 export function publishedIn(db: Executor, locale: Locale, now: Date) {
   return db
     .selectFrom('article')
     .innerJoin('article_translation as tr', (join) =>
-      join.onRef('tr.article_id', '=', 'article.id').on('tr.locale', '=', locale),
+      join.onRef('tr.article_id', '=', 'article.id').on('tr.locale', '=', locale).on('tr.status', '=', 'reviewed'),
     )
     .where('article.status', '=', 'published')
     .where('article.publish_at', '<=', now);
@@ -43,11 +47,12 @@ export async function findPublishedArticle(db: Executor, siteId: number, slug: s
     .executeTakeFirst();
 }
 
-/** Lists the languages an article has a translation in. */
+/** Lists the languages an article has a reviewed translation in: those readers may see. */
 export async function listArticleLocales(db: Executor, articleId: number): Promise<Locale[]> {
   const rows = await db
     .selectFrom('article_translation')
     .where('article_id', '=', articleId)
+    .where('status', '=', 'reviewed')
     .select('locale')
     .orderBy('locale')
     .execute();
@@ -171,6 +176,23 @@ export async function listLatestPerSection(
     .where('rank', '<=', perSection)
     .orderBy('publish_at', 'desc')
     .execute();
+}
+
+/** Lists the other languages in which readers may see the article with this slug (when it is not there in `locale`). */
+export async function listOtherPublishedLocales(db: Executor, siteId: number, slug: string, locale: Locale, now: Date): Promise<Locale[]> {
+  const rows = await db
+    .selectFrom('article')
+    .innerJoin('article_translation as tr', 'tr.article_id', 'article.id')
+    .where('article.site_id', '=', siteId)
+    .where('article.slug', '=', slug)
+    .where('article.status', '=', 'published')
+    .where('article.publish_at', '<=', now)
+    .where('tr.status', '=', 'reviewed')
+    .where('tr.locale', '<>', locale)
+    .select('tr.locale')
+    .orderBy('tr.locale', 'desc')
+    .execute();
+  return rows.map((row) => row.locale);
 }
 
 /** Inserts an article and returns its id. */

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.ts';
-import { notFound } from '../../platform/errors.ts';
+import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
 import * as articleRepository from './article.repository.ts';
 import type { ArticleListRow } from './article.repository.ts';
@@ -62,7 +62,23 @@ function toSummary(site: Site, row: ArticleListRow): ArticleSummary {
   };
 }
 
-/** Reads a published article for the portal; a draft, a future or a missing one is "not found". */
+/**
+ * "Not found" for an update that readers may see, but in another language only: its page in this
+ * language says so and links to the other.
+ */
+export class ArticleNotInLanguage extends DomainError {
+  constructor(
+    readonly slug: string,
+    readonly otherLocales: Locale[],
+  ) {
+    super(404, 'not_in_language', 'This update is not available in this language.');
+  }
+}
+
+/**
+ * Reads a published article for the portal; a draft, a future or a missing one is "not found", and
+ * one that is published only in another language is ArticleNotInLanguage.
+ */
 export async function readArticlePage(
   db: Executor,
   site: Site,
@@ -72,7 +88,11 @@ export async function readArticlePage(
 ): Promise<ArticlePage> {
   const article = await articleRepository.findPublishedArticle(db, site.id, slug, locale, now);
   const section = article && site.sectionsById.get(article.section_id);
-  if (!article || !section) throw notFound('No published article has this address.');
+  if (!article || !section) {
+    const elsewhere = article ? [] : await articleRepository.listOtherPublishedLocales(db, site.id, slug, locale, now);
+    if (elsewhere.length > 0) throw new ArticleNotInLanguage(slug, elsewhere);
+    throw notFound('No published article has this address.');
+  }
   const [locales, neighbours, related] = await Promise.all([
     articleRepository.listArticleLocales(db, article.id),
     articleRepository.findNeighbourArticles(db, article, locale, now),

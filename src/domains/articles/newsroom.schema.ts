@@ -37,7 +37,9 @@ const publishAtPattern = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?
 
 /** Tells whether the calendar day and the time of day in a publish time exist (no 30 February, no 25:00). */
 function isRealDateTime(value: string): boolean {
-  const [y, mo, d, h, mi, s] = (/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value) ?? []).slice(1).map(Number);
+  const [y, mo, d, h, mi, s] = (/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value) ?? [])
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
   if (y === undefined || mo === undefined || d === undefined || h === undefined || mi === undefined) return false;
   const day = new Date(Date.UTC(y, mo - 1, d));
   return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && (s ?? 0) < 60;
