@@ -6,6 +6,7 @@ import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextField, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
+import { ConfirmPage } from '../../platform/confirm-page.tsx';
 import { Pager } from '../../platform/pager.tsx';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
@@ -217,27 +218,18 @@ function FormView(props: {
 
 function DeleteView(props: { frame: WorkspaceFrame; organization: Organization; error?: string }): VNode {
   const { frame, organization } = props;
-  const { locale } = frame;
-  const name = organizationName(locale, organization);
+  const name = organizationName(frame.locale, organization);
   return (
-    <WorkspaceLayout frame={frame} area="organizations" title={`${t(locale, 'delete')}: ${name}`}>
-      <h1>
-        {t(locale, 'delete')}: {name}
-      </h1>
-      {props.error ? (
-        <div class="alert error" role="alert">
-          {props.error}
-        </div>
-      ) : null}
-      <p>{t(locale, 'confirmDelete', { name })}</p>
-      <form method="post" action={`/workspace/organizations/${organization.id}/delete`} class="actions">
-        <CsrfField token={frame.csrfToken} />
-        <button class="danger" type="submit">
-          {t(locale, 'delete')}
-        </button>
-        <a href={`/workspace/organizations/${organization.id}`}>{t(locale, 'cancel')}</a>
-      </form>
-    </WorkspaceLayout>
+    <ConfirmPage
+      frame={frame}
+      area="organizations"
+      title={`${t(frame.locale, 'delete')}: ${name}`}
+      text={t(frame.locale, 'confirmDelete', { name })}
+      action={`/workspace/organizations/${organization.id}/delete`}
+      back={`/workspace/organizations/${organization.id}`}
+      button={t(frame.locale, 'delete')}
+      error={props.error}
+    />
   );
 }
 

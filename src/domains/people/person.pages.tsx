@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VNode } from 'preact';
 import type { z } from 'zod';
+import { ConfirmPage } from '../../platform/confirm-page.tsx';
 import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import {
@@ -304,24 +305,6 @@ function PersonFormView(props: { frame: WorkspaceFrame; form: FormState; person?
           </button>
           <a href={person ? `/workspace/people/${person.id}` : '/workspace/people'}>{t(locale, 'cancel')}</a>
         </p>
-      </form>
-    </WorkspaceLayout>
-  );
-}
-
-function ConfirmView(props: { frame: WorkspaceFrame; title: string; text: string; action: string; back: string; button: string; danger?: boolean }): VNode {
-  const { frame } = props;
-  const { locale } = frame;
-  return (
-    <WorkspaceLayout frame={frame} area="people" title={props.title}>
-      <h1>{props.title}</h1>
-      <p>{props.text}</p>
-      <form method="post" action={props.action} class="actions">
-        <CsrfField token={frame.csrfToken} />
-        <button class={props.danger === false ? 'primary' : 'danger'} type="submit">
-          {props.button}
-        </button>
-        <a href={props.back}>{t(locale, 'cancel')}</a>
       </form>
     </WorkspaceLayout>
   );
@@ -660,7 +643,8 @@ export const personPages: FastifyPluginAsyncZod = async (app) => {
         : '');
     return sendWorkspacePage(
       reply,
-      <ConfirmView
+      <ConfirmPage
+        area="people"
         frame={frame}
         title={`${t(locale, 'delete')}: ${name}`}
         text={text}
@@ -767,7 +751,8 @@ export const personPages: FastifyPluginAsyncZod = async (app) => {
     const name = `${postTitle(locale, position)} · ${personName(locale, person)}`;
     return sendWorkspacePage(
       reply,
-      <ConfirmView
+      <ConfirmPage
+        area="people"
         frame={frame}
         title={`${t(locale, 'delete')}: ${name}`}
         text={`${t(locale, 'confirmDelete', { name })} ${localized(locale, '若只是卸任，请改用“卸任”，以保留履历。', 'If the post has only ended, end it instead: that keeps it on the record.')}`}

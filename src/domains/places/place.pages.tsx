@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import { actorOf, loadSession, requireWorkspaceSession } from '../../platform/auth.ts';
+import { ConfirmPage } from '../../platform/confirm-page.tsx';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextField, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
@@ -349,27 +350,18 @@ function FormView(props: { frame: WorkspaceFrame; form: FormState; place?: Place
 
 function DeleteView(props: { frame: WorkspaceFrame; place: Place; error?: string }): VNode {
   const { frame, place } = props;
-  const { locale } = frame;
-  const name = placeName(locale, place);
+  const name = placeName(frame.locale, place);
   return (
-    <WorkspaceLayout frame={frame} area="places" title={`${t(locale, 'delete')}: ${name}`}>
-      <h1>
-        {t(locale, 'delete')}: {name}
-      </h1>
-      {props.error ? (
-        <div class="alert error" role="alert">
-          {props.error}
-        </div>
-      ) : null}
-      <p>{t(locale, 'confirmDelete', { name })}</p>
-      <form method="post" action={`/workspace/places/${place.id}/delete`} class="actions">
-        <CsrfField token={frame.csrfToken} />
-        <button class="danger" type="submit">
-          {t(locale, 'delete')}
-        </button>
-        <a href={`/workspace/places/${place.id}`}>{t(locale, 'cancel')}</a>
-      </form>
-    </WorkspaceLayout>
+    <ConfirmPage
+      frame={frame}
+      area="places"
+      title={`${t(frame.locale, 'delete')}: ${name}`}
+      text={t(frame.locale, 'confirmDelete', { name })}
+      action={`/workspace/places/${place.id}/delete`}
+      back={`/workspace/places/${place.id}`}
+      button={t(frame.locale, 'delete')}
+      error={props.error}
+    />
   );
 }
 
