@@ -15,3 +15,14 @@ export function Pager(props: { locale: Locale; total: number; limit: number; off
     </nav>
   );
 }
+
+/** The address of one page of a filtered workspace list: the filters kept, the offset changed. */
+export function listPageHref(path: string, filters: Record<string, string | number | undefined>, offset: number): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) {
+    if (value !== undefined && value !== '' && key !== 'offset' && key !== 'limit') query.set(key, String(value));
+  }
+  if (offset > 0) query.set('offset', String(offset));
+  const text = query.toString();
+  return `${path}${text ? `?${text}` : ''}`;
+}

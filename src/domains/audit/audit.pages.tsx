@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
 import { formState, SelectField, TextField, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
-import { Pager } from '../../platform/pager.tsx';
+import { listPageHref, Pager } from '../../platform/pager.tsx';
 import { formatDateTime } from '../../platform/time.ts';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
@@ -53,11 +53,7 @@ function shownValue(value: unknown): string {
 
 /** The address of the audit log filtered as given. */
 export function auditHref(filters: Record<string, string | number | undefined>, offset = 0): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '' && key !== 'offset') query.set(key, String(value));
-  if (offset > 0) query.set('offset', String(offset));
-  const text = query.toString();
-  return `/workspace/audit${text ? `?${text}` : ''}`;
+  return listPageHref('/workspace/audit', filters, offset);
 }
 
 function RecordCell(props: { locale: Locale; event: AuditEvent }): VNode {

@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../../platform/errors.ts';
 import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextField, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
 import { ConfirmPage } from '../../platform/confirm-page.tsx';
-import { Pager } from '../../platform/pager.tsx';
+import { listPageHref, Pager } from '../../platform/pager.tsx';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import * as organizationService from './organization.service.ts';
@@ -98,11 +98,7 @@ function ListView(props: {
 }
 
 function listHref(filters: FormState, offset: number): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters.values)) if (value && key !== 'offset') query.set(key, value);
-  if (offset > 0) query.set('offset', String(offset));
-  const text = query.toString();
-  return `/workspace/organizations${text ? `?${text}` : ''}`;
+  return listPageHref('/workspace/organizations', filters.values, offset);
 }
 
 /** A section another domain adds to the organization page (the people domain adds the posts held there). */

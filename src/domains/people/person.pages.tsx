@@ -16,7 +16,7 @@ import {
   type FormState,
 } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
-import { Pager } from '../../platform/pager.tsx';
+import { listPageHref, Pager } from '../../platform/pager.tsx';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import { addOrganizationPageSection, organizationName, organizationOptions } from '../organizations/organization.pages.tsx';
@@ -169,11 +169,7 @@ function ListView(props: {
 }
 
 function listHref(filters: FormState, offset: number): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters.values)) if (value && key !== 'offset' && key !== 'limit') query.set(key, value);
-  if (offset > 0) query.set('offset', String(offset));
-  const text = query.toString();
-  return `/workspace/people${text ? `?${text}` : ''}`;
+  return listPageHref('/workspace/people', filters.values, offset);
 }
 
 function PostsTable(props: { locale: Locale; posts: Post[]; personId: number }): VNode {

@@ -8,7 +8,7 @@ import { ConfirmPage } from '../../platform/confirm-page.tsx';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextField, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
-import { Pager } from '../../platform/pager.tsx';
+import { listPageHref, Pager } from '../../platform/pager.tsx';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import { addOrganizationPageSection, organizationName } from '../organizations/organization.pages.tsx';
@@ -189,11 +189,7 @@ function ListView(props: {
 }
 
 function listHref(values: Record<string, string>, offset: number): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value && key !== 'offset' && key !== 'limit') query.set(key, value);
-  if (offset > 0) query.set('offset', String(offset));
-  const text = query.toString();
-  return `/workspace/places${text ? `?${text}` : ''}`;
+  return listPageHref('/workspace/places', values, offset);
 }
 
 function DetailView(props: { frame: WorkspaceFrame; place: PlaceDetail; notice?: string }): VNode {
