@@ -194,6 +194,7 @@ const chineseOfMessages: Record<string, string> = {
   'A tag has at most 40 characters.': '每个标签最多 40 个字符。',
   'An update has at most 20 tags.': '最多 20 个标签。',
   'Choose a section of this site.': '请选择本站的栏目。',
+  "Choose an image of this site's media library.": '请选择本站媒体库中的图片。',
   'Choose the site the update is for.': '请选择稿件所属网站。',
   'Another update of this site has this address already.': '本站已有其他稿件使用此网址。',
   'An archived update cannot be changed; reopen it first.': '已归档的稿件不能修改，请先重新打开。',
@@ -206,7 +207,6 @@ const chineseOfMessages: Record<string, string> = {
   'Only an archived update can be reopened.': '只有已归档的稿件可以重新打开。',
   'You made the last change to this update: another reviewer must approve it.': '该稿件最后一次修改由您完成，须由其他审核人审核。',
   'Say what needs to change: sending an update back needs a comment.': '退回稿件须填写意见，说明需要修改之处。',
-  "Only the site's publishers (its administrators) may publish an approved update.": '只有本站的发布人（管理员）可以发布审核通过的稿件。',
   'Without a review, only the person who made the last change may publish an update.': '未经审核时，只有最后修改稿件的人可以发布。',
   'An update needs at least one reviewed language version before it is published.': '稿件至少要有一个已审校的语言版本才能发布。',
   // Media library

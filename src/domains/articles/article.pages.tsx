@@ -16,6 +16,7 @@ import { articleSlug, portalParams, sectionParams, sectionQuery, type ArticlePar
 import { sectionFeedOf, sendSectionFeed } from './feed.pages.ts';
 import { fallbackDescription, PortalHead } from './portal-meta.tsx';
 import type { Section, Site } from './site.service.ts';
+import { MediaPicture } from '../media/media.picture.tsx';
 
 /** Where a portal page is being served: which site, in which language, under which address. */
 export interface PortalContext {
@@ -247,6 +248,7 @@ export function ArticleView(props: { ctx: PortalContext; article: ArticlePage; v
             <span class="views" dangerouslySetInnerHTML={{ __html: props.views }} />
           </span>
         </p>
+        {article.cover ? <MediaPicture class="cover" media={article.cover} locale={locale} loading="eager" /> : null}
         <TrustedHtml class="body" html={article.bodyHtml} />
       </article>
       <nav class="neighbours" aria-label={`${t(locale, 'previous')} / ${t(locale, 'next')}`}>

@@ -40,6 +40,7 @@ export async function findPublishedArticle(db: Executor, siteId: number, slug: s
       'article.publish_at',
       'article.updated_at',
       'article.view_count',
+      'article.cover_media_id',
       'tr.title',
       'tr.summary',
       'tr.body_html',

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
+import { mediaForDisplay, type Media } from '../media/media.service.ts';
 import * as articleRepository from './article.repository.ts';
 import type { ArticleListRow } from './article.repository.ts';
 import { sectionAndDescendantIds, sectionTrail, type Section, type Site } from './site.service.ts';
@@ -24,6 +25,8 @@ export interface ArticlePage {
   title: string;
   summary: string;
   bodyHtml: string;
+  /** The cover image, shown above the body and given to link previews; undefined when there is none. */
+  cover: Media | undefined;
   publishAt: Date;
   /** When the article was last changed (never before it was published). */
   updatedAt: Date;
@@ -93,10 +96,11 @@ export async function readArticlePage(
     if (elsewhere.length > 0) throw new ArticleNotInLanguage(slug, elsewhere);
     throw notFound('No published article has this address.');
   }
-  const [locales, neighbours, related] = await Promise.all([
+  const [locales, neighbours, related, covers] = await Promise.all([
     articleRepository.listArticleLocales(db, article.id),
     articleRepository.findNeighbourArticles(db, article, locale, now),
     articleRepository.listRelatedArticles(db, article, locale, now, 4),
+    article.cover_media_id === null ? new Map<number, Media>() : mediaForDisplay(db, [article.cover_media_id]),
   ]);
   return {
     id: article.id,
@@ -104,6 +108,7 @@ export async function readArticlePage(
     title: article.title,
     summary: article.summary,
     bodyHtml: article.body_html,
+    cover: article.cover_media_id === null ? undefined : covers.get(article.cover_media_id),
     publishAt: article.publish_at,
     updatedAt: article.updated_at > article.publish_at ? article.updated_at : article.publish_at,
     viewCount: Number(article.view_count),

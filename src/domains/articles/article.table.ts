@@ -24,6 +24,8 @@ export interface ArticleTable {
   view_count: ColumnType<string, number | string | undefined, never>;
   /** Up to 20 tags of up to 40 characters, as the editors typed them. */
   tags: Generated<string[]>;
+  /** The cover image: one of the site's media (null: none, or since deleted). */
+  cover_media_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -166,8 +166,8 @@ describe('the articles API', () => {
     expect(sendBack.statusCode).toBe(400);
     expect(sendBack.json().error.code).toBe('comment_required');
     expect((await reviewer.api('POST', `/api/v1/articles/${id}/transitions`, { action: 'approve', comment: 'Good' })).json().status).toBe('approved');
-    expect((await editor.api('POST', `/api/v1/articles/${id}/transitions`, { action: 'publish' })).statusCode).toBe(403);
-    const published = await admin.api('POST', `/api/v1/articles/${id}/transitions`, { action: 'publish' });
+    // Approved by a reviewer: the editor who wrote it may publish it.
+    const published = await editor.api('POST', `/api/v1/articles/${id}/transitions`, { action: 'publish' });
     expect(published.statusCode).toBe(200);
     expect(published.json().status).toBe('published');
     expect(published.json().events.map((event: { step: string }) => event.step)).toEqual(['created', 'submitted', 'approved', 'published']);
@@ -177,6 +177,7 @@ describe('the articles API', () => {
     expect(publicView.json().events).toBeUndefined();
     expect(publicView.json().translations.map((translation: { bodyMarkdown?: unknown }) => translation.bodyMarkdown ?? null)).toEqual([null, null]);
 
+    expect((await editor.api('POST', `/api/v1/articles/${id}/transitions`, { action: 'unpublish' })).statusCode).toBe(404);
     expect((await admin.api('POST', `/api/v1/articles/${id}/transitions`, { action: 'unpublish' })).json().status).toBe('unpublished');
     expect((await anonymous(`/api/v1/articles/${id}`)).statusCode).toBe(404);
     expect((await editor.api('GET', `/api/v1/articles/${id}`)).json().status).toBe('unpublished');

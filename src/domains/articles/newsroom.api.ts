@@ -28,6 +28,7 @@ function toOutput(article: newsroomService.NewsroomArticle & { events?: newsroom
     status: article.status,
     publishAt: article.publishAt.toISOString(),
     tags: article.tags,
+    coverMediaId: article.coverMediaId,
     createdAt: article.createdAt.toISOString(),
     updatedAt: article.updatedAt.toISOString(),
     translations: locales.flatMap((locale) => {

@@ -253,10 +253,9 @@ describe('the workflow on the BWF site', () => {
     expect(await statusOf(id)).toBe('approved');
     expect((await readPortal(testApp.app, `/en/articles/${slug}`)).statusCode).toBe(404);
 
-    // The editor may not publish; the administrator may.
-    expect((await getEn(editor, `/workspace/articles/${id}`)).body).not.toContain('>Publish now</button>');
-    expect((await step(editor, id, 'publish')).statusCode).toBe(403);
-    const published = await step(admin, id, 'publish');
+    // The reviewer's approval is the second pair of eyes: the editor who wrote it may now publish it.
+    expect((await getEn(editor, `/workspace/articles/${id}`)).body).toContain('>Publish now</button>');
+    const published = await step(editor, id, 'publish');
     expect(published.statusCode).toBe(200);
     expect(await statusOf(id)).toBe('published');
 
@@ -272,7 +271,12 @@ describe('the workflow on the BWF site', () => {
     expect(workflow).toMatch(/<td>Created<\/td><td>BWF Editor<\/td>/);
     expect(workflow).toMatch(/<td>Submitted for review<\/td><td>BWF Editor<\/td>/);
     expect(workflow).toMatch(/<td>Approved<\/td><td>BWF Reviewer<\/td><td><time [^>]+>\d{4}-\d{1,2}-\d{1,2} \d{2}:\d{2}:\d{2}<\/time><\/td><td>Facts checked<\/td>/);
-    expect(workflow).toMatch(/<td>Published<\/td><td>BWF Administrator<\/td>/);
+    expect(workflow).toMatch(/<td>Published<\/td><td>BWF Editor<\/td>/);
+    // Taking it off the portal stays with the administrators.
+    expect(history.body).not.toContain('>Unpublish<');
+    expect((await step(editor, id, 'unpublish')).statusCode).toBe(404);
+    expect((await step(editor, id, 'archive')).statusCode).toBe(404);
+    expect(await statusOf(id)).toBe('published');
     expect(history.body).toContain(`href="/sites/bwf/en/articles/${slug}"`);
   });
 

@@ -13,6 +13,8 @@ import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../p
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import { renderArticleMarkdown } from './article-markdown.ts';
 import { articleStatuses, type ArticleStatus } from './article.table.ts';
+import * as mediaService from '../media/media.service.ts';
+import type { Media } from '../media/media.service.ts';
 import * as newsroomService from './newsroom.service.ts';
 import type { ArticleRevision, NewsroomArticle, NewsroomArticleDetail, NewsroomSite } from './newsroom.service.ts';
 import {
@@ -317,10 +319,33 @@ function VersionColumn(props: { locale: Locale; version: Locale; form: FormState
   );
 }
 
+/** The cover image's choice: the site's media by their description, with a way to upload another. */
+function CoverField(props: { locale: Locale; form: FormState; media: readonly Media[] }): VNode {
+  const { locale, form } = props;
+  return (
+    <div class="cover-field">
+      <SelectField
+        name="coverMediaId"
+        label={localized(locale, '封面图片', 'Cover image')}
+        hint={localized(locale, '显示在正文上方，也用于分享链接的预览。', 'Shown above the body, and in previews of shared links.')}
+        form={form}
+        options={[
+          { value: '', label: localized(locale, '（无封面图片）', '(No cover image)') },
+          ...props.media.map((media) => ({ value: String(media.id), label: `${media.alt[locale]} · ${media.originalName}` })),
+        ]}
+      />
+      <p>
+        <a href="/workspace/media">{localized(locale, '上传图片', 'Upload an image')}</a>
+      </p>
+    </div>
+  );
+}
+
 function FormView(props: {
   frame: WorkspaceFrame;
   form: FormState;
   site: NewsroomSite;
+  media: readonly Media[];
   article?: NewsroomArticle;
   previews?: Partial<Record<Locale, string>>;
 }): VNode {
@@ -361,6 +386,7 @@ function FormView(props: {
             hint={localized(locale, '小写字母、数字和连字符；留空则按日期和英文标题生成。', 'Lower-case letters, digits and hyphens; left empty, made from the date and English title.')}
             form={form}
           />
+          <CoverField locale={locale} form={form} media={props.media} />
         </div>
         <div class="columns versions">
           {locales.map((version) => (
@@ -405,6 +431,7 @@ function formValues(article: NewsroomArticle): FormState {
     slug: article.slug,
     publishAt: wallClockValue(article.publishAt, article.timeZone),
     tags: article.tags.join(', '),
+    coverMediaId: article.coverMediaId === null ? '' : String(article.coverMediaId),
   };
   for (const locale of locales) {
     const fields = versionFields(locale);
@@ -444,6 +471,7 @@ function withVersionIssues(form: FormState, locale: Locale): FormState {
 
 const serviceErrorFields: Record<string, string> = {
   slug_taken: 'slug',
+  bad_cover: 'coverMediaId',
   bad_section: 'sectionId',
   site_required: 'siteId',
   invalid_versions: 'titleZh',
@@ -799,8 +827,8 @@ function SettingsView(props: { frame: WorkspaceFrame; sites: NewsroomSite[]; not
       <p>
         {localized(
           locale,
-          '默认情况下，稿件须由编辑以外的审核人审核通过，再由管理员发布。小型妇联可允许编辑自行审核和发布自己的稿件。',
-          'By default an update is approved by a reviewer other than its editor, then published by an administrator. A small federation may let one person write, approve and publish.',
+          '默认情况下，稿件须由编辑以外的审核人审核通过，之后编辑或管理员即可发布。小型妇联可允许编辑自行审核和发布自己的稿件。',
+          'By default an update is approved by a reviewer other than its editor; once approved, its editor or an administrator publishes it. A small federation may let one person write, approve and publish.',
         )}
       </p>
       {props.sites.map((site) => (
@@ -851,8 +879,22 @@ export const newsroomPages: FastifyPluginAsyncZod = async (app) => {
     );
   }
 
-  function sendForm(request: FastifyRequest, reply: FastifyReply, form: FormState, status: number, site: NewsroomSite, article?: NewsroomArticle, previews?: Partial<Record<Locale, string>>) {
-    return sendWorkspacePage(reply, <FormView frame={workspaceFrame(request)} form={form} site={site} article={article} previews={previews} />, status);
+  async function sendForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: FormState,
+    status: number,
+    site: NewsroomSite,
+    article?: NewsroomArticle,
+    previews?: Partial<Record<Locale, string>>,
+  ) {
+    // The site's images for the cover image's choice, newest first.
+    const media = (await mediaService.listMedia(app.db, actorOf(request), { siteId: site.id, limit: 200, offset: 0 })).items;
+    return sendWorkspacePage(
+      reply,
+      <FormView frame={workspaceFrame(request)} form={form} site={site} media={media} article={article} previews={previews} />,
+      status,
+    );
   }
 
   app.get('/workspace/articles', { schema: { querystring: z.record(z.string(), z.string()) } }, async (request, reply) => {

@@ -34,6 +34,7 @@ function withSite(db: Executor) {
       'article.status',
       'article.publish_at',
       'article.tags',
+      'article.cover_media_id',
       'article.view_count',
       'article.created_at',
       'article.updated_at',
@@ -180,7 +181,7 @@ export async function deleteTranslation(db: Executor, articleId: number, locale:
 export async function updateArticleRow(
   db: Executor,
   id: number,
-  changes: Pick<Updateable<ArticleTable>, 'section_id' | 'slug' | 'status' | 'publish_at' | 'tags'>,
+  changes: Pick<Updateable<ArticleTable>, 'section_id' | 'slug' | 'status' | 'publish_at' | 'tags' | 'cover_media_id'>,
 ): Promise<void> {
   await db
     .updateTable('article')

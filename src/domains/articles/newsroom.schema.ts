@@ -76,6 +76,8 @@ const articleFields = z.object({
   ),
   publishAt,
   tags: tags.optional(),
+  /** The cover image, one of the site's media; null (a form's empty choice) for none. */
+  coverMediaId: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? null : value), id.nullable().optional()),
   titleZh: title.optional(),
   summaryZh: summary.optional(),
   bodyZh: body.optional(),
@@ -182,6 +184,7 @@ const articleCommon = {
   status: z.enum(articleStatuses),
   publishAt: z.string(),
   tags: z.array(z.string()),
+  coverMediaId: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 };

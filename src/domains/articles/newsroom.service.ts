@@ -8,6 +8,7 @@ import { badRequest, conflict, DomainError, notFound } from '../../platform/erro
 import { locales, type Locale } from '../../platform/i18n.ts';
 import { totalOf } from '../../platform/paging.ts';
 import { formatDate, instantFromWallClock } from '../../platform/time.ts';
+import * as mediaService from '../media/media.service.ts';
 import * as articleRepository from './article.repository.ts';
 import type { ArticleStatus } from './article.table.ts';
 import { renderArticleMarkdown } from './article-markdown.ts';
@@ -50,6 +51,8 @@ export interface NewsroomArticle {
   status: ArticleStatus;
   publishAt: Date;
   tags: string[];
+  /** The cover image: one of the site's media, or null. */
+  coverMediaId: number | null;
   createdAt: Date;
   updatedAt: Date;
   viewCount: number;
@@ -157,6 +160,8 @@ function refused(code: string, message: string): DomainError {
  * Why the actor may not take `action` now, or undefined when she may. Without any capability the
  * action needs the update reads "not found"; a step from the wrong place is a 409; a rule about
  * people (a second person must approve, a reviewer's approval comes before publishing) is a 403.
+ * Publishing an approved update takes 'write_articles' (or 'publish_articles'); publishing a draft
+ * or a submitted update takes a site that allows self-publishing and the update's last editor.
  */
 function workflowRefusal(action: WorkflowAction, ctx: WorkflowContext): DomainError | undefined {
   const rule = rules[action];
@@ -174,13 +179,12 @@ function workflowRefusal(action: WorkflowAction, ctx: WorkflowContext): DomainEr
       if (ctx.comment === '') return badRequest('Say what needs to change: sending an update back needs a comment.', 'comment_required');
       return undefined;
     case 'publish': {
-      const asPublisher = ctx.status === 'approved' && ctx.capabilities.has('publish_articles');
+      // A reviewer's approval is the second pair of eyes: once an update is approved, anyone who
+      // writes for the site (its editor included) or publishes for it may publish or schedule it.
+      const approved = ctx.status === 'approved' && (ctx.capabilities.has('write_articles') || ctx.capabilities.has('publish_articles'));
       const asOwnEditor = ctx.allowSelfPublish && ownWork && ctx.capabilities.has('write_articles');
-      if (!asPublisher && !asOwnEditor) {
-        if (ctx.allowSelfPublish && ctx.status !== 'approved') {
-          return refused('approval_needed', 'Without a review, only the person who made the last change may publish an update.');
-        }
-        return refused('not_publisher', "Only the site's publishers (its administrators) may publish an approved update.");
+      if (!approved && !asOwnEditor) {
+        return refused('approval_needed', 'Without a review, only the person who made the last change may publish an update.');
       }
       if (!ctx.hasReviewedVersion) return conflict('An update needs at least one reviewed language version before it is published.');
       return undefined;
@@ -218,6 +222,7 @@ function toArticle(row: NewsroomArticleRow, versions: ArticleVersion[]): Newsroo
     status: row.status,
     publishAt: row.publish_at,
     tags: row.tags,
+    coverMediaId: row.cover_media_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     viewCount: Number(row.view_count),
@@ -232,7 +237,7 @@ async function loadVersions(db: Executor, articleId: number): Promise<ArticleVer
 }
 
 /** What a revision keeps of an update. */
-function snapshotOf(article: Pick<NewsroomArticle, 'slug' | 'sectionId' | 'tags' | 'publishAt' | 'versions'>): RevisionSnapshot {
+function snapshotOf(article: Pick<NewsroomArticle, 'slug' | 'sectionId' | 'tags' | 'publishAt' | 'coverMediaId' | 'versions'>): RevisionSnapshot {
   const translations: Partial<Record<Locale, RevisionTranslation>> = {};
   for (const locale of locales) {
     const version = article.versions[locale];
@@ -245,7 +250,14 @@ function snapshotOf(article: Pick<NewsroomArticle, 'slug' | 'sectionId' | 'tags'
       };
     }
   }
-  return { slug: article.slug, sectionId: article.sectionId, tags: article.tags, publishAt: article.publishAt.toISOString(), translations };
+  return {
+    slug: article.slug,
+    sectionId: article.sectionId,
+    tags: article.tags,
+    publishAt: article.publishAt.toISOString(),
+    coverMediaId: article.coverMediaId,
+    translations,
+  };
 }
 
 function sameSnapshot(a: RevisionSnapshot, b: RevisionSnapshot): boolean {
@@ -265,6 +277,23 @@ function isUniqueViolation(error: unknown): boolean {
 
 function slugTaken(): DomainError {
   return new DomainError(409, 'slug_taken', 'Another update of this site has this address already.');
+}
+
+function badCover(): DomainError {
+  return new DomainError(400, 'bad_cover', "Choose an image of this site's media library.");
+}
+
+/** Checks that a cover image is one of the site's media the actor may use; null (no cover) always passes. */
+async function checkCover(db: Executor, actor: Actor, siteId: number, coverMediaId: number | null): Promise<void> {
+  if (coverMediaId === null) return;
+  let media: mediaService.Media;
+  try {
+    media = await mediaService.getMedia(db, actor, coverMediaId);
+  } catch (error) {
+    if (error instanceof DomainError && error.status === 404) throw badCover();
+    throw error;
+  }
+  if (media.siteId !== siteId) throw badCover();
 }
 
 function badSection(): DomainError {
@@ -531,6 +560,8 @@ export async function createArticle(db: Kysely<Database>, actor: Actor, input: A
       if (input.slug !== undefined && (await newsroomRepository.isSlugTaken(tx, siteId, input.slug))) throw slugTaken();
       const slug = input.slug ?? (await freeSlug(tx, siteId, publishAt, site.time_zone, versions.en?.title));
       const tags = input.tags ?? [];
+      const coverMediaId = input.coverMediaId ?? null;
+      await checkCover(tx, actor, siteId, coverMediaId);
       const id = await articleRepository.insertArticle(tx, {
         site_id: siteId,
         section_id: input.sectionId,
@@ -538,9 +569,17 @@ export async function createArticle(db: Kysely<Database>, actor: Actor, input: A
         status: 'draft',
         publish_at: publishAt,
         tags,
+        cover_media_id: coverMediaId,
       });
       await writeVersions(tx, id, {}, versions);
-      const snapshot: RevisionSnapshot = { slug, sectionId: input.sectionId, tags, publishAt: publishAt.toISOString(), translations: versions };
+      const snapshot: RevisionSnapshot = {
+        slug,
+        sectionId: input.sectionId,
+        tags,
+        publishAt: publishAt.toISOString(),
+        coverMediaId,
+        translations: versions,
+      };
       const number = await newsroomRepository.insertRevision(tx, id, actor.userId, snapshot);
       await newsroomRepository.insertArticleEvents(tx, [{ article_id: id, step: 'created', actor_user_id: actor.userId }]);
       await recordAudit(tx, actor, { action: 'create', entityType: 'article', entityId: id, after: { ...snapshot, status: 'draft', revision: number } });
@@ -590,7 +629,16 @@ export async function updateArticle(
       const slug = patch.slug ?? row.slug;
       if (slug !== row.slug && (await newsroomRepository.isSlugTaken(tx, row.site_id, slug, id))) throw slugTaken();
       const publishAt = patch.publishAt !== undefined ? resolvePublishAt(patch.publishAt, row.time_zone) : row.publish_at;
-      const after: RevisionSnapshot = { slug, sectionId, tags: patch.tags ?? row.tags, publishAt: publishAt.toISOString(), translations: versions };
+      const coverMediaId = patch.coverMediaId !== undefined ? patch.coverMediaId : row.cover_media_id;
+      if (coverMediaId !== row.cover_media_id) await checkCover(tx, actor, row.site_id, coverMediaId);
+      const after: RevisionSnapshot = {
+        slug,
+        sectionId,
+        tags: patch.tags ?? row.tags,
+        publishAt: publishAt.toISOString(),
+        coverMediaId,
+        translations: versions,
+      };
       if (sameSnapshot(before, after)) return current;
 
       // Articles from before the newsroom have no revision yet: keep what they were as the first.
@@ -604,7 +652,14 @@ export async function updateArticle(
         status = 'submitted';
         events.push({ step: 'submitted', comment: 'Changed after approval: to be reviewed again.' });
       }
-      await newsroomRepository.updateArticleRow(tx, id, { section_id: sectionId, slug, status, publish_at: publishAt, tags: after.tags });
+      await newsroomRepository.updateArticleRow(tx, id, {
+        section_id: sectionId,
+        slug,
+        status,
+        publish_at: publishAt,
+        tags: after.tags,
+        cover_media_id: coverMediaId,
+      });
       await writeVersions(tx, id, current.versions, versions);
       const number = await newsroomRepository.insertRevision(tx, id, actor.userId, after);
       await newsroomRepository.insertArticleEvents(
@@ -725,6 +780,11 @@ export async function restoreRevision(db: Kysely<Database>, actor: Actor, id: nu
     publishAt: snapshot.publishAt,
     sectionId: (await newsroomRepository.isSectionOfSite(db, row.site_id, snapshot.sectionId)) ? snapshot.sectionId : row.section_id,
   };
+  // A cover image deleted since is left out; a revision from before covers leaves the cover as it is.
+  if (snapshot.coverMediaId !== undefined) {
+    const cover = snapshot.coverMediaId === null ? undefined : (await mediaService.mediaForDisplay(db, [snapshot.coverMediaId])).get(snapshot.coverMediaId);
+    patch.coverMediaId = cover && cover.siteId === row.site_id ? cover.id : null;
+  }
   for (const locale of locales) {
     const fields = versionFields(locale);
     const version = snapshot.translations[locale];

@@ -44,6 +44,8 @@ export interface RevisionSnapshot {
   tags: string[];
   /** ISO 8601 UTC. */
   publishAt: string;
+  /** The cover image's media id; missing in revisions from before covers. */
+  coverMediaId?: number | null;
   translations: Partial<Record<Locale, RevisionTranslation>>;
 }
 

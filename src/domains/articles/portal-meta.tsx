@@ -47,6 +47,19 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/**
+ * The absolute address of an article's cover for link previews and JSON-LD: the widest rendition in
+ * the original's format. Media are served at /media/<key> at the root of every host.
+ */
+export function coverImage(ctx: Pick<PortalContext, 'site' | 'origin'>, article: Pick<ArticlePage, 'cover'>) {
+  const cover = article.cover;
+  if (!cover) return undefined;
+  const widest = cover.renditions.filter((rendition) => rendition.contentType === cover.contentType).at(-1) ?? cover.renditions.at(-1);
+  if (!widest) return undefined;
+  const root = ctx.site.host ? `https://${ctx.site.host}` : ctx.origin;
+  return { url: `${root}${widest.url}`, width: widest.width, height: widest.height, type: widest.contentType };
+}
+
 /** schema.org NewsArticle for an article page, published by the site's federation. */
 export function newsArticleJsonLd(ctx: PortalContext, article: ArticlePage, url: string): Record<string, unknown> {
   const base = canonicalBase(ctx.site, ctx.origin);
@@ -63,6 +76,7 @@ export function newsArticleJsonLd(ctx: PortalContext, article: ArticlePage, url:
     mainEntityOfPage: { '@type': 'WebPage', '@id': url },
     url,
     articleSection: section?.name[ctx.locale],
+    image: coverImage(ctx, article)?.url,
     author: publisher,
     publisher,
   };
@@ -90,6 +104,7 @@ export function PortalHead(props: PortalHeadProps): VNode {
   const { locale } = ctx;
   const siteName = ctx.site.name[locale];
   const url = props.selfHref === null ? undefined : canonicalUrl(ctx, props.selfHref);
+  const image = article ? coverImage(ctx, article) : undefined;
   return (
     <>
       {url ? <link rel="canonical" href={url} /> : null}
@@ -107,6 +122,15 @@ export function PortalHead(props: PortalHeadProps): VNode {
         <meta property="og:locale:alternate" content={ogLocale[other]} />
       ))}
       <meta property="og:site_name" content={siteName} />
+      {image && article?.cover ? (
+        <>
+          <meta property="og:image" content={image.url} />
+          <meta property="og:image:type" content={image.type} />
+          <meta property="og:image:width" content={String(image.width)} />
+          <meta property="og:image:height" content={String(image.height)} />
+          <meta property="og:image:alt" content={article.cover.alt[locale]} />
+        </>
+      ) : null}
       {article ? (
         <>
           <meta property="article:published_time" content={rfc3339(article.publishAt)} />

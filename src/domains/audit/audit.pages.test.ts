@@ -29,6 +29,44 @@ afterAll(async () => {
 });
 
 describe('the audit log page', () => {
+  it('names updates, places and sites in both languages and links to their workspace pages', async () => {
+    const { db } = testApp.database;
+    const site = await db.selectFrom('site').select(['id', 'organization_id']).where('slug', '=', 'bwf').executeTakeFirstOrThrow();
+    const section = await db.selectFrom('section').select('id').where('site_id', '=', site.id).where('slug', '=', 'updates').executeTakeFirstOrThrow();
+    const created = await bwfEditor.api('POST', '/api/v1/articles', {
+      siteId: site.id,
+      sectionId: section.id,
+      publishAt: '2024-03-26T09:30',
+      titleZh: '审计日志中的稿件',
+      titleEn: 'An update in the audit log',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id: number = created.json().id;
+    expect((await bwfEditor.api('POST', `/api/v1/articles/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
+
+    const en = await testApp.app.inject({ url: `/workspace/audit?entityType=article&entityId=${id}`, headers: { cookie: `${admin.cookie}; halfsky_lang=en` } });
+    expect(en.statusCode).toBe(200);
+    expect(en.body).toContain(`<a href="/workspace/articles/${id}">Update #${id} · An update in the audit log</a>`);
+    expect(en.body).toContain('<td>Submitted for review</td>');
+    expect(en.body).toContain('<option value="article" selected>Update</option>');
+    const zh = await testApp.app.inject({ url: `/workspace/audit?entityType=article&entityId=${id}`, headers: { cookie: `${admin.cookie}; halfsky_lang=zh` } });
+    expect(zh.body).toContain(`<a href="/workspace/articles/${id}">更新稿件 #${id} · 审计日志中的稿件</a>`);
+    expect(zh.body).toContain('<td>提交审核</td>');
+
+    const place = await db.selectFrom('place').select(['id', 'name_zh']).where('code', '=', '110115').executeTakeFirstOrThrow();
+    await db
+      .insertInto('audit_event')
+      .values([
+        { actor_user_id: null, action: 'update', entity_type: 'place', entity_id: String(place.id), before: null, after: null },
+        { actor_user_id: null, action: 'update', entity_type: 'site', entity_id: String(site.id), before: null, after: null },
+      ])
+      .execute();
+    const places = await testApp.app.inject({ url: `/workspace/audit?entityType=place&entityId=${place.id}`, headers: { cookie: `${admin.cookie}; halfsky_lang=zh` } });
+    expect(places.body).toContain(`<a href="/workspace/places/${place.id}">地点 #${place.id} · ${place.name_zh}</a>`);
+    const sites = await testApp.app.inject({ url: `/workspace/audit?entityType=site&entityId=${site.id}`, headers: { cookie: `${admin.cookie}; halfsky_lang=en` } });
+    expect(sites.body).toContain(`<a href="/workspace/sites/${site.id}">Site #${site.id} · `);
+  });
+
   it('shows an organization edit with who made it and the changed field before → after', async () => {
     const response = await admin.get(`/workspace/audit?entityType=organization&entityId=${publicityId}`);
     expect(response.statusCode).toBe(200);

@@ -22,6 +22,8 @@ const entityTypeLabels: Record<string, [zh: string, en: string]> = {
   place: ['地点', 'Place'],
   site: ['网站', 'Site'],
   section: ['栏目', 'Section'],
+  article: ['更新稿件', 'Update'],
+  media: ['图片', 'Image'],
 };
 
 const actionLabels: Record<string, [zh: string, en: string]> = {
@@ -37,6 +39,14 @@ const actionLabels: Record<string, [zh: string, en: string]> = {
   disable: ['停用账户', 'Disabled the account'],
   enable: ['启用账户', 'Enabled the account'],
   revoke: ['撤销', 'Revoked'],
+  restore: ['恢复旧版本', 'Restored a revision'],
+  submit: ['提交审核', 'Submitted for review'],
+  approve: ['审核通过', 'Approved'],
+  send_back: ['退回', 'Sent back'],
+  publish: ['发布', 'Published'],
+  unpublish: ['撤下', 'Unpublished'],
+  archive: ['归档', 'Archived'],
+  reopen: ['重新打开', 'Reopened'],
 };
 
 function labelOf(labels: Record<string, [string, string]>, locale: Locale, key: string): string {

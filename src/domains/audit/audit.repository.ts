@@ -74,3 +74,44 @@ export async function listAccountNames(db: Executor, ids: number[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('user_account').select(['id', 'email', 'display_name']).where('id', 'in', ids).execute();
 }
+
+/** Lists the updates among these ids that still exist, with their titles in both languages (empty when missing). */
+export async function listArticleTitles(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('article')
+    .leftJoin('article_translation as zh', (join) => join.onRef('zh.article_id', '=', 'article.id').on('zh.locale', '=', 'zh'))
+    .leftJoin('article_translation as en', (join) => join.onRef('en.article_id', '=', 'article.id').on('en.locale', '=', 'en'))
+    .select(['article.id', 'zh.title as title_zh', 'en.title as title_en'])
+    .where('article.id', 'in', ids)
+    .execute();
+}
+
+/** Lists the images among these ids that still exist, with their descriptions. */
+export async function listMediaNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('media').select(['id', 'alt_zh', 'alt_en']).where('id', 'in', ids).execute();
+}
+
+/** Lists the places among these ids that still exist, with their names. */
+export async function listPlaceNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('place').select(['id', 'name_zh', 'name_en']).where('id', 'in', ids).execute();
+}
+
+/** Lists the sites among these ids that still exist, with their federations' names. */
+export async function listSiteNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('site')
+    .innerJoin('organization', 'organization.id', 'site.organization_id')
+    .select(['site.id', 'organization.name_zh', 'organization.name_en'])
+    .where('site.id', 'in', ids)
+    .execute();
+}
+
+/** Lists the sections among these ids that still exist, with their names and sites. */
+export async function listSectionNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('section').select(['id', 'site_id', 'name_zh', 'name_en']).where('id', 'in', ids).execute();
+}

@@ -87,11 +87,16 @@ function numericIds(events: { entity_type: string; entity_id: string }[], entity
 
 /** Looks up, in one query per kind, the records a page of events concerns that still exist. */
 async function currentRecords(db: Executor, events: { entity_type: string; entity_id: string }[]): Promise<Map<string, AuditRecord>> {
-  const [organizations, people, positions, accounts] = await Promise.all([
+  const [organizations, people, positions, accounts, articles, media, places, sites, sections] = await Promise.all([
     auditRepository.listOrganizationNames(db, numericIds(events, 'organization')),
     auditRepository.listPersonNames(db, numericIds(events, 'person')),
     auditRepository.listPositionTitles(db, numericIds(events, 'position')),
     auditRepository.listAccountNames(db, numericIds(events, 'user_account')),
+    auditRepository.listArticleTitles(db, numericIds(events, 'article')),
+    auditRepository.listMediaNames(db, numericIds(events, 'media')),
+    auditRepository.listPlaceNames(db, numericIds(events, 'place')),
+    auditRepository.listSiteNames(db, numericIds(events, 'site')),
+    auditRepository.listSectionNames(db, numericIds(events, 'section')),
   ]);
   const records = new Map<string, AuditRecord>();
   for (const row of organizations) {
@@ -107,6 +112,25 @@ async function currentRecords(db: Executor, events: { entity_type: string; entit
   for (const row of accounts) {
     const name = `${row.display_name} <${row.email}>`;
     records.set(`user_account:${row.id}`, { nameZh: name, nameEn: name, href: `/workspace/accounts/${row.id}` });
+  }
+  // An update's title in one language stands in for the other when only one version is written.
+  for (const row of articles) {
+    const zh = row.title_zh ?? row.title_en ?? '';
+    const en = row.title_en ?? row.title_zh ?? '';
+    records.set(`article:${row.id}`, { nameZh: zh, nameEn: en, href: `/workspace/articles/${row.id}` });
+  }
+  for (const row of media) {
+    records.set(`media:${row.id}`, { nameZh: row.alt_zh, nameEn: row.alt_en, href: `/workspace/media/${row.id}` });
+  }
+  for (const row of places) {
+    records.set(`place:${row.id}`, { nameZh: row.name_zh, nameEn: row.name_en || row.name_zh, href: `/workspace/places/${row.id}` });
+  }
+  for (const row of sites) {
+    records.set(`site:${row.id}`, { nameZh: row.name_zh, nameEn: row.name_en, href: `/workspace/sites/${row.id}` });
+  }
+  // A section is managed on its site's page.
+  for (const row of sections) {
+    records.set(`section:${row.id}`, { nameZh: row.name_zh, nameEn: row.name_en, href: `/workspace/sites/${row.site_id}` });
   }
   return records;
 }
