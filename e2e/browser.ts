@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp } from '../src/app.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { expect } from 'vitest';
 
 // The project's TypeScript has no DOM library; this names the little of axe that runs inside the page.
 declare const axe: { run(): Promise<{ violations: AxeResult[] }> };
@@ -94,4 +95,27 @@ export async function graveAxeViolations(page: Page): Promise<{ ids: string[]; r
     )
     .join('\n');
   return { ids: grave.map((violation) => violation.id), report };
+}
+
+/** The path and query of the page the browser shows, without the fragment. */
+export function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}
+
+/** Runs axe-core on the page as it stands: no serious or critical violation may remain. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const { ids, report } = await graveAxeViolations(page);
+  expect(ids, `axe found on ${what} (${pathOf(page)}):\n${report}`).toEqual([]);
+}
+
+/** Clicks and waits for the page the click loads (a link, or a form's POST and its redirect). */
+export async function clickAndLoad(
+  page: Page,
+  target: ReturnType<Page['getByRole']>,
+  baseUrl: string,
+  path: string | RegExp,
+): Promise<void> {
+  const url = typeof path === 'string' ? `${baseUrl}${path}` : path;
+  await Promise.all([page.waitForURL(url), target.click()]);
 }

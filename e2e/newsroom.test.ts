@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUserAgent } from '../test/app.ts';
 import { sectionIdOf } from '../test/newsroom.ts';
 import { demoPassword } from '../test/workspace.ts';
-import { graveAxeViolations, launchChromium, startTestServer, type TestServer } from './browser.ts';
+import { clickAndLoad as clickAndWait, expectAccessible, launchChromium, pathOf, startTestServer, type TestServer } from './browser.ts';
 
 const editor = 'editor@bwf.example.org';
 const reviewer = 'reviewer@bwf.example.org';
@@ -46,25 +46,15 @@ beforeAll(async () => {
   reader.setDefaultTimeout(10_000);
 });
 
+/** Clicks and waits for the page it loads, on this test's server. */
+function clickAndLoad(page: Page, target: ReturnType<Page['getByRole']>, path: string | RegExp): Promise<void> {
+  return clickAndWait(page, target, baseUrl, path);
+}
+
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-function pathOf(page: Page): string {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const { ids, report } = await graveAxeViolations(page);
-  expect(ids, `axe found on ${what} (${pathOf(page)}):\n${report}`).toEqual([]);
-}
-
-async function clickAndLoad(page: Page, target: ReturnType<Page['getByRole']>, path: string | RegExp): Promise<void> {
-  const url = typeof path === 'string' ? `${baseUrl}${path}` : path;
-  await Promise.all([page.waitForURL(url), target.click()]);
-}
 
 /** Signs out whoever is signed in, then signs in through the form as `email`. */
 async function signInAs(page: Page, email: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUserAgent } from '../test/app.ts';
 import { demoPassword } from '../test/workspace.ts';
-import { graveAxeViolations, launchChromium, startTestServer, type TestServer } from './browser.ts';
+import { clickAndLoad as clickAndWait, expectAccessible, launchChromium, pathOf, startTestServer, type TestServer } from './browser.ts';
 
 const editor = { email: 'editor@bwf.example.org', displayName: 'BWF Editor' };
 const admin = { email: 'admin@bwf.example.org', displayName: 'BWF Administrator' };
@@ -30,28 +30,15 @@ beforeAll(async () => {
   context.setDefaultTimeout(10_000);
 });
 
+/** Clicks and waits for the page it loads, on this test's server. */
+function clickAndLoad(page: Page, target: ReturnType<Page['getByRole']>, path: string | RegExp): Promise<void> {
+  return clickAndWait(page, target, baseUrl, path);
+}
+
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** The path of the page the browser shows, without the fragment. */
-function pathOf(page: Page): string {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
-}
-
-/** Runs axe-core on the page as it stands: no serious or critical violation may remain. */
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const { ids, report } = await graveAxeViolations(page);
-  expect(ids, `axe found on ${what} (${pathOf(page)}):\n${report}`).toEqual([]);
-}
-
-/** Clicks and waits for the page the click loads (a link, or a form's POST and its redirect). */
-async function clickAndLoad(page: Page, target: ReturnType<Page['getByRole']>, path: string | RegExp): Promise<void> {
-  const url = typeof path === 'string' ? `${baseUrl}${path}` : path;
-  await Promise.all([page.waitForURL(url), target.click()]);
-}
 
 /** Signs in through the form, as a person would. */
 async function signIn(page: Page, email: string): Promise<void> {
