@@ -110,6 +110,17 @@ function tsqueryOf(latin: string, cjk: string): RawBuilder<string> {
   return sql<string>`(${latinQuery} && ${cjkQuery})`;
 }
 
+/**
+ * A condition that the article_translation row named `alias` contains the query: English words
+ * stemmed, Chinese runs as written, through the same index as the portal's search. Undefined for a
+ * query with nothing to look for. The workspace's lists use it to search drafts too.
+ */
+export function translationMatches(alias: string, query: string): RawBuilder<boolean> | undefined {
+  const terms = parseSearchQuery(query);
+  if (!hasSearchTerms(terms)) return undefined;
+  return sql<boolean>`${sql.ref(`${alias}.search_vector`)} @@ ${tsqueryOf(terms.latin, cjkTsquery(terms.cjk))}`;
+}
+
 function translations(db: Executor, locale: Locale, params: ArticleSearchParams, now: Date) {
   const base = params.includeUnpublished
     ? db

@@ -122,6 +122,24 @@ describe('the newsroom list', () => {
     expect((await getEn(editor, '/workspace/articles?status=bogus')).statusCode).toBe(200);
   });
 
+  it('searches the words of every language version, drafts included, not only titles', async () => {
+    const id = await writeUpdate(editor, {
+      titleEn: 'Spring volunteers',
+      statusEn: 'draft',
+      titleZh: '春季志愿服务',
+      summaryZh: '',
+      bodyZh: '志愿者走进观音寺街道的社区图书角。',
+    });
+    // Words that stand only in the bodies: the English seed update's "Guanyinsi", this draft's 图书角.
+    const english = await getEn(editor, '/workspace/articles?q=Guanyinsi');
+    expect(english.body).toContain('Hold Exchange Activity');
+    const chinese = await getEn(editor, `/workspace/articles?q=${encodeURIComponent('图书角')}`);
+    expect(chinese.body).toContain(`href="/workspace/articles/${id}"`);
+    expect(chinese.body).not.toContain('Hold Exchange Activity');
+    const twoCharacters = await getEn(editor, `/workspace/articles?q=${encodeURIComponent('观音')}`);
+    expect(twoCharacters.body).toContain(`href="/workspace/articles/${id}"`);
+  });
+
   it("does not show a BWF draft to Tianjin's staff", async () => {
     const id = await writeUpdate(editor, { titleEn: 'Beijing only draft' });
     const twf = await getEn(twfEditor, '/workspace/articles?q=Beijing%20only');

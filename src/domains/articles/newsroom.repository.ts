@@ -3,6 +3,7 @@ import type { Database, Executor } from '../../db/database.ts';
 import type { Locale } from '../../platform/i18n.ts';
 import type { ArticleStatus, ArticleTable, NewArticleTranslationRow, TranslationStatus } from './article.table.ts';
 import type { NewArticleEventRow, RevisionSnapshot } from './newsroom.table.ts';
+import { translationMatches } from './article-search.ts';
 
 /** What the newsroom's list and the articles API can be narrowed to, and whose articles they may show. */
 export interface NewsroomFilter {
@@ -114,7 +115,12 @@ function filtered(db: Executor, filter: NewsroomFilter) {
             .selectFrom('article_translation as titled')
             .select(sql`1`.as('one'))
             .whereRef('titled.article_id', '=', 'article.id')
-            .where('titled.title', 'ilike', pattern ?? ''),
+            .where((inner) => {
+              // A title fragment, or the words of any language version (the portal's search index, drafts included).
+              const byTitle = inner('titled.title', 'ilike', pattern ?? '');
+              const byText = translationMatches('titled', filter.q ?? '');
+              return byText ? inner.or([byTitle, byText]) : byTitle;
+            }),
         ),
       ),
     );
