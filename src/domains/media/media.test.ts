@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
+import { findExecutableHtml } from '../../../test/html-safety.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { inLanguage } from '../../../test/language.ts';
@@ -454,5 +455,22 @@ describe('mediaSrcset', () => {
     const image = mediaSrcset({ contentType: 'image/webp', renditions: [rendition(300, 'image/webp')] });
     expect(image.sources).toEqual([]);
     expect(image.src).toBe(`/media/${'b'.repeat(64)}-300.webp`);
+  });
+});
+
+describe('descriptions that carry markup', () => {
+  it('are stored as text and never become markup on the workspace pages', async () => {
+    const payloads = {
+      altEn: '"><script>window.__xss=1</script><img src=x onerror=alert(1)>',
+      altZh: '<svg onload=alert(1)>说明</svg>',
+    };
+    const response = await apiUpload(bwfEditor, { siteId: String(bwfSiteId), ...payloads }, file(await pngOf(40, 30, 4242), 'payload.png'));
+    expect(response.statusCode).toBe(201);
+    expect(response.json().altEn).toBe(payloads.altEn);
+    for (const url of [`/workspace/media/${response.json().id}`, '/workspace/media']) {
+      const page = await bwfEditor.get(url);
+      expect(page.statusCode).toBe(200);
+      expect(findExecutableHtml(page.body), url).toEqual([]);
+    }
   });
 });
