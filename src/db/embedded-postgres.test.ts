@@ -56,6 +56,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether the process is gone, allowing for it to linger a moment as a zombie: when this test
+ * process itself started the server, the exited server stays in the process table until Node reaps it.
+ */
+async function isGone(pid: number): Promise<boolean> {
+  for (let tries = 0; tries < 100 && isAlive(pid); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  return !isAlive(pid);
+}
+
 afterAll(async () => {
   for (const root of roots) await fs.rm(root, { recursive: true, force: true });
 });
@@ -164,7 +173,7 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await adopter.stop();
     }
-    expect(isAlive(serverPid)).toBe(false);
+    expect(await isGone(serverPid)).toBe(true);
     expect(await canConnect(url)).toBe(false);
     expect(existsSync(path.join(dataDir, 'run', '.s.PGSQL.5432'))).toBe(false);
     await abandoned.stop(); // already down: a no-op
