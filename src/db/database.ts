@@ -8,6 +8,14 @@ import type { ArticleEventTable, ArticleRevisionTable } from '../domains/article
 import type { PersonTable } from '../domains/people/person.table.ts';
 import type { PositionTable } from '../domains/people/position.table.ts';
 import type { PlaceTable } from '../domains/places/place.table.ts';
+import type {
+  FacilityHoursExceptionTable,
+  FacilityHoursTable,
+  FacilityPhotoTable,
+  FacilityServiceTable,
+  FacilityTable,
+  TaxonomyTable,
+} from '../domains/places/facility.table.ts';
 import type { MediaRenditionTable, MediaTable } from '../domains/media/media.table.ts';
 import type {
   ApiTokenTable,
@@ -30,6 +38,13 @@ export interface Database {
   person: PersonTable;
   position: PositionTable;
   place: PlaceTable;
+  facility_kind: TaxonomyTable;
+  service_type: TaxonomyTable;
+  facility: FacilityTable;
+  facility_service: FacilityServiceTable;
+  facility_hours: FacilityHoursTable;
+  facility_hours_exception: FacilityHoursExceptionTable;
+  facility_photo: FacilityPhotoTable;
   media: MediaTable;
   media_rendition: MediaRenditionTable;
   user_account: UserAccountTable;

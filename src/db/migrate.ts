@@ -8,6 +8,7 @@ import * as newsroom from './migrations/2026_11_24_0005_newsroom.ts';
 import * as search from './migrations/2026_11_24_0006_search.ts';
 import * as media from './migrations/2026_11_24_0007_media.ts';
 import * as articleCover from './migrations/2026_11_24_0008_article_cover.ts';
+import * as facilities from './migrations/2026_11_24_0009_facilities.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0006_search': search,
   '2026_11_24_0007_media': media,
   '2026_11_24_0008_article_cover': articleCover,
+  '2026_11_24_0009_facilities': facilities,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
