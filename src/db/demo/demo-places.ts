@@ -49,9 +49,13 @@ export const demoOrganizationPlaces: { organizationSlug: string; placeKey: strin
 
 /**
  * Adds the demo places that are missing (found by code, or by parent and Chinese name when they have
- * none) and gives the demo organizations their place where they have none; returns how many places it added.
+ * none) and gives the demo organizations their place where they have none; returns how many places it
+ * added and every demo place's id by its key.
  */
-export async function ensureDemoPlaces(tx: Executor, organizationIds: ReadonlyMap<string, number>): Promise<number> {
+export async function ensureDemoPlaces(
+  tx: Executor,
+  organizationIds: ReadonlyMap<string, number>,
+): Promise<{ added: number; ids: ReadonlyMap<string, number> }> {
   const ids = new Map<string, number>();
   let added = 0;
   for (const place of demoPlaces) {
@@ -82,5 +86,5 @@ export async function ensureDemoPlaces(tx: Executor, organizationIds: ReadonlyMa
     if (organizationId === undefined || placeId === undefined) throw new Error(`demo place of ${link.organizationSlug} names unknown records`);
     await tx.updateTable('organization').set({ place_id: placeId }).where('id', '=', organizationId).where('place_id', 'is', null).execute();
   }
-  return added;
+  return { added, ids };
 }

@@ -7,6 +7,7 @@ import { locales } from '../../platform/i18n.ts';
 import { hashPassword } from '../../domains/accounts/password.ts';
 import { demoArticles, demoOrganizations, demoSites, type DemoSection } from './demo-content.ts';
 import { demoAccounts, demoPeople } from './demo-people.ts';
+import { ensureDemoFacilities } from './demo-facilities.ts';
 import { ensureDemoPlaces } from './demo-places.ts';
 
 /** What a demo load added; records already present are left as they are. */
@@ -18,6 +19,7 @@ export interface DemoLoadReport {
   people: number;
   accounts: number;
   places: number;
+  facilities: number;
 }
 
 const demoTimeZone = 'Asia/Shanghai';
@@ -62,7 +64,7 @@ async function ensureSections(
  * adding whatever is missing, in one transaction, and tells running servers to refresh.
  */
 export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
-  const report: DemoLoadReport = { organizations: 0, sites: 0, sections: 0, articles: 0, people: 0, accounts: 0, places: 0 };
+  const report: DemoLoadReport = { organizations: 0, sites: 0, sections: 0, articles: 0, people: 0, accounts: 0, places: 0, facilities: 0 };
   // Hashing is slow on purpose: do it before the transaction, not while holding it open.
   const passwordHashes = await Promise.all(demoAccounts.map((account) => hashPassword(account.password)));
   await db.transaction().execute(async (tx) => {
@@ -89,7 +91,8 @@ export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
       organizationIds.set(organization.slug, id);
     }
 
-    report.places = await ensureDemoPlaces(tx, organizationIds);
+    const places = await ensureDemoPlaces(tx, organizationIds);
+    report.places = places.added;
 
     const siteIds = new Map<string, number>();
     const sectionIds = new Map<string, number>();
@@ -183,6 +186,8 @@ export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
           .execute();
       }
     }
+
+    report.facilities = await ensureDemoFacilities(tx, organizationIds, places.ids);
 
     for (const [index, account] of demoAccounts.entries()) {
       const inserted = await tx
