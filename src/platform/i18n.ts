@@ -64,6 +64,7 @@ const messages = {
   readInThisLanguage: { zh: '阅读本动态的中文版', en: 'Read this update in English' },
   copyright: { zh: '版权所有', en: 'All rights reserved' },
   poweredBy: { zh: '本站由 Halfsky 提供支持', en: 'Powered by Halfsky' },
+  serviceDirectory: { zh: '服务阵地', en: 'Service directory' },
   // Workspace
   workspace: { zh: '工作台', en: 'Workspace' },
   dashboard: { zh: '概览', en: 'Dashboard' },
@@ -71,6 +72,9 @@ const messages = {
   organization: { zh: '组织', en: 'Organization' },
   people: { zh: '人员', en: 'People' },
   places: { zh: '地点', en: 'Places' },
+  activities: { zh: '活动', en: 'Activities' },
+  facilities: { zh: '服务阵地', en: 'Facilities' },
+  agreements: { zh: '协议与措施', en: 'Agreements' },
   person: { zh: '人员', en: 'Person' },
   positions: { zh: '职务', en: 'Posts' },
   executiveMembers: { zh: '执委', en: 'Executive members' },

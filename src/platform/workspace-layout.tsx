@@ -14,6 +14,9 @@ export type WorkspaceArea =
   | 'organizations'
   | 'people'
   | 'places'
+  | 'activities'
+  | 'facilities'
+  | 'agreements'
   | 'executiveMembers'
   | 'sites'
   | 'auditLog'
@@ -60,6 +63,9 @@ export function WorkspaceLayout(props: {
     { area: 'organizations', href: '/workspace/organizations', label: 'organizations' },
     { area: 'people', href: '/workspace/people', label: 'people' },
     { area: 'places', href: '/workspace/places', label: 'places' },
+    { area: 'activities', href: '/workspace/activities', label: 'activities' },
+    { area: 'facilities', href: '/workspace/facilities', label: 'facilities' },
+    { area: 'agreements', href: '/workspace/agreements', label: 'agreements' },
     { area: 'executiveMembers', href: '/workspace/executive-members', label: 'executiveMembers' },
     { area: 'sites', href: '/workspace/sites', label: 'sites', needs: 'manage_site' },
     { area: 'auditLog', href: '/workspace/audit', label: 'auditLog', adminOnly: true },

@@ -38,6 +38,9 @@ const dayNames: Record<Locale, readonly string[]> = {
 };
 const chineseDays: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
 
+/** The longest note an exception may carry in each language (the column allows no more). */
+const noteMaxLength = 200;
+
 const hoursMessages = {
   syntax: (part: string): Bilingual => ({
     zh: `无法识别“${part}”：请按“周一至周五 09:00-12:00,13:30-17:30; 周六 09:00-12:00”或“Mo-Fr 09:00-17:00”的格式填写。`,
@@ -59,7 +62,20 @@ const hoursMessages = {
     zh: `${date} 不能既全天闭馆又有开放时间。`,
     en: `${date} cannot be both closed all day and open at some hours.`,
   }),
+  exceptionSyntax: (line: string): Bilingual => ({
+    zh: `无法识别“${line}”：每行写一个日期，再写“闭馆”或时间，最后可写说明，如“2027-02-06 闭馆 春节 / Spring Festival”或“2027-02-07 09:00-12:00”。`,
+    en: `"${line}" is not understood: write one day a line, then "closed" or times, then a note if any, as in "2027-02-06 closed 春节 / Spring Festival" or "2027-02-07 09:00-12:00".`,
+  }),
+  date: (text: string): Bilingual => ({
+    zh: `“${text}”不是有效日期（年-月-日，如 2027-02-06）。`,
+    en: `"${text}" is not a date (YYYY-MM-DD, e.g. 2027-02-06).`,
+  }),
+  noteLength: (line: string): Bilingual => ({
+    zh: `“${line}”的说明过长：每种语言最多 ${noteMaxLength} 个字符。`,
+    en: `The note of "${line}" is too long: at most ${noteMaxLength} characters in each language.`,
+  }),
 };
+
 
 function pad(value: number): string {
   return String(value).padStart(2, '0');
@@ -108,6 +124,21 @@ function parseDays(text: string): number[] | null {
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: Bilingual };
 
+/** "09:00-12:00,13:30-17:30" → intervals; `syntax` is the message when the text is not intervals. */
+function readIntervals(text: string, syntax: Bilingual): Parsed<{ opens: string; closes: string }[]> {
+  const intervals: { opens: string; closes: string }[] = [];
+  for (const interval of text.split(/[,，、]/)) {
+    const [opensText, closesText, extra] = interval.trim().split(/\s*(?:-|–|~|至)\s*/);
+    if (opensText === undefined || closesText === undefined || extra !== undefined) return { ok: false, message: syntax };
+    const opens = normalizeTime(opensText);
+    const closes = normalizeTime(closesText);
+    if (opens === null) return { ok: false, message: hoursMessages.time(opensText) };
+    if (closes === null) return { ok: false, message: hoursMessages.time(closesText) };
+    intervals.push({ opens, closes });
+  }
+  return { ok: true, value: intervals };
+}
+
 /** Reads the text form of a weekly schedule; an empty text is "no regular hours". Checks order and overlaps. */
 export function parseWeeklyHours(text: string): Parsed<WeeklyOpening[]> {
   const hours: WeeklyOpening[] = [];
@@ -115,18 +146,24 @@ export function parseWeeklyHours(text: string): Parsed<WeeklyOpening[]> {
     const match = /^(\S+(?:\s*(?:-|–|至|到|,|，|、)\s*\S+)*)\s+(.+)$/u.exec(rule);
     const days = match ? parseDays(match[1] ?? '') : null;
     if (!match || !days) return { ok: false, message: hoursMessages.syntax(rule) };
-    for (const interval of (match[2] ?? '').split(/[,，、]/)) {
-      const [opensText, closesText, extra] = interval.trim().split(/\s*(?:-|–|~|至)\s*/);
-      if (opensText === undefined || closesText === undefined || extra !== undefined) return { ok: false, message: hoursMessages.syntax(rule) };
-      const opens = normalizeTime(opensText);
-      const closes = normalizeTime(closesText);
-      if (opens === null) return { ok: false, message: hoursMessages.time(opensText) };
-      if (closes === null) return { ok: false, message: hoursMessages.time(closesText) };
-      for (const weekday of days) hours.push({ weekday, opens, closes });
-    }
+    const intervals = readIntervals(match[2] ?? '', hoursMessages.syntax(rule));
+    if (!intervals.ok) return intervals;
+    for (const { opens, closes } of intervals.value) for (const weekday of days) hours.push({ weekday, opens, closes });
   }
   const problem = checkWeeklyHours(hours);
   return problem ? { ok: false, message: problem } : { ok: true, value: sortHours(hours) };
+}
+
+/** Checks a weekly schedule given as data (the JSON API's form): times made "HH:MM", then order and overlaps. */
+export function normalizeWeeklyHours(hours: readonly { weekday: number; opens: string; closes: string }[]): Parsed<WeeklyOpening[]> {
+  const normalized: WeeklyOpening[] = [];
+  for (const opening of hours) {
+    const times = readIntervals(`${opening.opens}-${opening.closes}`, hoursMessages.time(`${opening.opens}-${opening.closes}`));
+    if (!times.ok) return times;
+    for (const { opens, closes } of times.value) normalized.push({ weekday: opening.weekday, opens, closes });
+  }
+  const problem = checkWeeklyHours(normalized);
+  return problem ? { ok: false, message: problem } : { ok: true, value: sortHours(normalized) };
 }
 
 function sortHours(hours: WeeklyOpening[]): WeeklyOpening[] {
@@ -169,6 +206,86 @@ export function checkExceptions(exceptions: readonly HoursException[]): Bilingua
     if (problem) return problem;
   }
   return null;
+}
+
+// "Closed" as people write it on a notice, in either language.
+const closedWords = new Set(['closed', '闭馆', '休息', '关闭', '不开放', '休馆']);
+
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** "春节 / Spring Festival" → both notes; a note without " / " is the same in both languages. */
+function splitNote(text: string): { noteZh: string; noteEn: string } {
+  const slash = text.indexOf('/');
+  if (slash < 0) return { noteZh: text, noteEn: text };
+  return { noteZh: text.slice(0, slash).trim(), noteEn: text.slice(slash + 1).trim() };
+}
+
+/**
+ * Reads exceptions written one day a line: the date, then "closed" (or 闭馆, 休息) or the day's
+ * intervals, then a note, "中文 / English" or one text for both: "2027-02-06 closed 春节 / Spring
+ * Festival", "2027-02-07 09:00-12:00,14:00-16:00 Short day". Checks them with checkExceptions().
+ */
+export function parseExceptions(text: string): Parsed<HoursException[]> {
+  const exceptions: HoursException[] = [];
+  for (const line of text.split(/\r?\n/).map((part) => part.trim()).filter(Boolean)) {
+    const match = /^(\S+)\s+(\S+)(?:\s+(.*))?$/u.exec(line);
+    if (!match) return { ok: false, message: hoursMessages.exceptionSyntax(line) };
+    const [, date = '', when = '', rest = ''] = match;
+    if (!isCalendarDate(date)) return { ok: false, message: hoursMessages.date(date) };
+    const notes = splitNote(rest.trim());
+    if (notes.noteZh.length > noteMaxLength || notes.noteEn.length > noteMaxLength) return { ok: false, message: hoursMessages.noteLength(line) };
+    if (closedWords.has(when.toLowerCase())) {
+      exceptions.push({ onDate: date, opens: null, closes: null, ...notes });
+      continue;
+    }
+    const intervals = readIntervals(when, hoursMessages.exceptionSyntax(line));
+    if (!intervals.ok) return intervals;
+    for (const { opens, closes } of intervals.value) exceptions.push({ onDate: date, opens, closes, ...notes });
+  }
+  const problem = checkExceptions(exceptions);
+  return problem ? { ok: false, message: problem } : { ok: true, value: sortExceptions(exceptions) };
+}
+
+/** Checks exceptions given as data (the JSON API's form): times made "HH:MM", both or neither, then checkExceptions(). */
+export function normalizeExceptions(exceptions: readonly HoursException[]): Parsed<HoursException[]> {
+  const normalized: HoursException[] = [];
+  for (const exception of exceptions) {
+    if (!isCalendarDate(exception.onDate)) return { ok: false, message: hoursMessages.date(exception.onDate) };
+    if (exception.noteZh.length > noteMaxLength || exception.noteEn.length > noteMaxLength) return { ok: false, message: hoursMessages.noteLength(exception.onDate) };
+    if (exception.opens === null && exception.closes === null) {
+      normalized.push({ ...exception, opens: null, closes: null });
+      continue;
+    }
+    const text = `${exception.opens ?? ''}-${exception.closes ?? ''}`;
+    const times = readIntervals(text, hoursMessages.time(text));
+    if (!times.ok) return times;
+    for (const { opens, closes } of times.value) normalized.push({ ...exception, opens, closes });
+  }
+  const problem = checkExceptions(normalized);
+  return problem ? { ok: false, message: problem } : { ok: true, value: sortExceptions(normalized) };
+}
+
+function sortExceptions(exceptions: readonly HoursException[]): HoursException[] {
+  return [...exceptions].sort((a, b) => a.onDate.localeCompare(b.onDate) || minutesOf(a.opens ?? '00:00') - minutesOf(b.opens ?? '00:00'));
+}
+
+/** Exceptions in the text form parseExceptions() reads back: a line per day (and note), earliest first. */
+export function formatExceptions(exceptions: readonly HoursException[]): string {
+  const lines: { date: string; note: string; times: string[] }[] = [];
+  for (const exception of sortExceptions(exceptions)) {
+    const note = exception.noteZh === exception.noteEn ? exception.noteZh : `${exception.noteZh} / ${exception.noteEn}`;
+    const times = exception.opens !== null && exception.closes !== null ? `${exception.opens}-${exception.closes}` : 'closed';
+    const last = lines.at(-1);
+    if (last && last.date === exception.onDate && last.note === note && times !== 'closed' && !last.times.includes('closed')) last.times.push(times);
+    else lines.push({ date: exception.onDate, note, times: [times] });
+  }
+  return lines.map((line) => [line.date, line.times.join(','), line.note].filter(Boolean).join(' ')).join('\n');
 }
 
 function intervalsText(intervals: readonly WeeklyOpening[], separator: string, dash: string): string {

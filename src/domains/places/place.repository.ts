@@ -174,13 +174,14 @@ export async function listOrganizationsAt(db: Executor, placeId: number) {
     .execute();
 }
 
-/** Counts what still refers to a place: places directly under it, organizations located in it. */
-export async function countPlaceDependents(db: Executor, id: number): Promise<{ children: number; organizations: number }> {
-  const result = await sql<{ children: string; organizations: string }>`
+/** Counts what still refers to a place: places directly under it, organizations and facilities located in it. */
+export async function countPlaceDependents(db: Executor, id: number): Promise<{ children: number; organizations: number; facilities: number }> {
+  const result = await sql<{ children: string; organizations: string; facilities: string }>`
     select (select count(*) from place where parent_id = ${id}) as children,
-           (select count(*) from organization where place_id = ${id}) as organizations`.execute(db);
+           (select count(*) from organization where place_id = ${id}) as organizations,
+           (select count(*) from facility where place_id = ${id}) as facilities`.execute(db);
   const row = result.rows[0];
-  return { children: Number(row?.children ?? 0), organizations: Number(row?.organizations ?? 0) };
+  return { children: Number(row?.children ?? 0), organizations: Number(row?.organizations ?? 0), facilities: Number(row?.facilities ?? 0) };
 }
 
 /** Inserts a place and returns the stored row. */

@@ -300,7 +300,7 @@ export async function updatePlace(db: Kysely<Database>, actor: Actor, id: number
   }).catch(refusingRaces);
 }
 
-/** Deletes a place nothing refers to: no place under it, no organization located in it. */
+/** Deletes a place nothing refers to: no place under it, no organization or facility located in it. */
 export async function deletePlace(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {
   await assertMayEditPlaces(db, actor);
   await db.transaction().execute(async (tx) => {
@@ -309,6 +309,13 @@ export async function deletePlace(db: Kysely<Database>, actor: Actor, id: number
     const dependents = await placeRepository.countPlaceDependents(tx, id);
     if (dependents.children > 0 || dependents.organizations > 0) {
       throw new PlaceRuleError(409, 'conflict', placeMessages.stillReferred(dependents.children, dependents.organizations), '_form');
+    }
+    if (dependents.facilities > 0) {
+      const text = {
+        zh: `仍有 ${dependents.facilities} 个服务阵地位于该地点；请先移走或删除它们。`,
+        en: `${dependents.facilities} facility(ies) are still located in this place; move or delete them first.`,
+      };
+      throw new PlaceRuleError(409, 'conflict', text, '_form');
     }
     await placeRepository.deletePlace(tx, id);
     await recordAudit(tx, actor, { action: 'delete', entityType: 'place', entityId: id, before: placeRowToPlace(before) });
