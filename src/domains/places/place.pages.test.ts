@@ -38,6 +38,16 @@ afterAll(async () => {
 });
 
 describe('browsing the places', () => {
+  it("leads from a place to the facilities in it and below it, Guanyinsi's included", async () => {
+    const daxing = await editor.get(`/workspace/places/${id('大兴区')}`);
+    const link = /<a href="(\/workspace\/facilities\?place=[^"]+)">Facilities in this place/.exec(daxing.body)?.[1];
+    expect(link).toBe('/workspace/facilities?place=110115');
+    const facilities = await editor.get(link ?? '');
+    expect(facilities.statusCode).toBe(200);
+    expect(facilities.body).toContain('Tongrentang Zhima Health Women’s Service Centre');
+    expect(facilities.body).not.toContain('Heping District Women’s Home');
+  });
+
   it('sends a visitor who is not signed in to the sign-in page', async () => {
     const response = await testApp.app.inject({ url: '/workspace/places' });
     expect(response.statusCode).toBe(303);

@@ -284,6 +284,14 @@ function DetailView(props: { frame: WorkspaceFrame; place: PlaceDetail; notice?:
       ) : (
         <p class="muted">{t(locale, 'noResults')}</p>
       )}
+      <h2>{localized(locale, '服务阵地', 'Facilities')}</h2>
+      <p>
+        <a href={`/workspace/facilities?place=${encodeURIComponent(place.reference)}`}>
+          {localized(locale, '此地及下级地点的服务阵地', 'Facilities in this place and the places below it')}
+        </a>
+        {' · '}
+        <a href={`/workspace/facilities/statistics?place=${place.id}`}>{localized(locale, '统计', 'Statistics')}</a>
+      </p>
       {frame.actor?.isPlatformAdmin ? (
         <p>
           <a href={`/workspace/audit?entityType=place&entityId=${place.id}`}>{t(locale, 'history')}</a>
