@@ -23,6 +23,19 @@ import { personApi } from './domains/people/person.api.ts';
 import { personPages } from './domains/people/person.pages.tsx';
 import { placeApi } from './domains/places/place.api.ts';
 import { placePages } from './domains/places/place.pages.tsx';
+import { activityApi } from './domains/activities/activity.api.ts';
+import { activityPages } from './domains/activities/activity.pages.tsx';
+import { activityPartPages } from './domains/activities/activity-parts.pages.tsx';
+import { agreementApi } from './domains/agreements/agreement.api.ts';
+import { agreementPages } from './domains/agreements/agreement.pages.tsx';
+import { commitmentPages } from './domains/agreements/commitment.pages.tsx';
+import { facilityApi } from './domains/places/facility.api.ts';
+import { facilityPages } from './domains/places/facility.pages.tsx';
+import { facilityInterchangeApi } from './domains/places/facility-interchange.api.ts';
+import { facilityInterchangePages } from './domains/places/facility-interchange.pages.tsx';
+import { facilityStatisticsApi } from './domains/places/facility-statistics.api.ts';
+import { facilityStatisticsPages } from './domains/places/facility-statistics.pages.tsx';
+import { facilityDirectoryPages } from './domains/places/facility-directory.pages.tsx';
 import { searchPages } from './domains/articles/article-search.pages.tsx';
 import { portalPages, renderPortalError } from './domains/articles/article.pages.tsx';
 import { feedPages, robotsTxt } from './domains/articles/feed.pages.ts';
@@ -58,7 +71,7 @@ declare module 'fastify' {
 /** What an app needs from outside: its settings and an open database. */
 export interface AppOptions {
   /** Without dataDir (and without mediaStore), uploaded media go to a temporary folder removed on close. */
-  config: Pick<Config, 'viewFlushMs' | 'logLevel'> & Partial<Pick<Config, 'trustProxy' | 'dataDir'>>;
+  config: Pick<Config, 'viewFlushMs' | 'logLevel'> & Partial<Pick<Config, 'trustProxy' | 'dataDir' | 'map'>>;
   db: Kysely<Database>;
   /** The same database as `db`, for the connection that listens to change announcements. */
   connectionString: string;
@@ -190,6 +203,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(personApi);
   await app.register(placePages);
   await app.register(placeApi);
+  await app.register(activityPages);
+  await app.register(activityPartPages);
+  await app.register(activityApi);
+  await app.register(agreementPages);
+  await app.register(commitmentPages);
+  await app.register(agreementApi);
+  await app.register(facilityPages);
+  await app.register(facilityApi);
+  await app.register(facilityInterchangePages);
+  await app.register(facilityInterchangeApi);
+  await app.register(facilityStatisticsPages);
+  await app.register(facilityStatisticsApi);
   await app.register(sitePages);
   await app.register(newsroomPages);
   await app.register(newsroomApi);
@@ -203,5 +228,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(robotsTxt);
   await app.register(searchPages);
   await app.register(searchPages, { prefix: '/sites/:site' });
+  await app.register(facilityDirectoryPages, { map: options.config.map });
+  await app.register(facilityDirectoryPages, { prefix: '/sites/:site', map: options.config.map });
   return app;
 }

@@ -58,7 +58,7 @@ describe('the halfsky command', () => {
     const demo = await halfsky(['demo'], env);
     expect(demo.code).toBe(0);
     const [report, accountsHeading, ...accountLines] = demo.stdout.trimEnd().split('\n');
-    expect(report).toBe('demo data: added 0 organizations, 0 sites, 0 sections, 1 articles, 0 places, 0 facilities');
+    expect(report).toBe('demo data: added 0 organizations, 0 sites, 0 sections, 1 articles, 0 places, 0 facilities, 0 activities, 0 agreements');
     expect(accountsHeading).toBe('demo accounts (password), sign in at http://127.0.0.1:3000/workspace:');
     expect(accountLines).toContain('  admin@bwf.example.org (halfsky-admin-demo) — platform administrator, BWF administrator');
     expect(accountLines).toHaveLength(4);

@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<void> {
         return loadDemo(db);
       });
       process.stdout.write(
-        `demo data: added ${report.organizations} organizations, ${report.sites} sites, ${report.sections} sections, ${report.articles} articles, ${report.places} places, ${report.facilities} facilities\n`,
+        `demo data: added ${report.organizations} organizations, ${report.sites} sites, ${report.sections} sections, ${report.articles} articles, ${report.places} places, ${report.facilities} facilities, ${report.activities} activities, ${report.agreements} agreements\n`,
       );
       const { host, port } = loadConfig();
       process.stdout.write(

@@ -15,6 +15,12 @@ const environmentSchema = z.object({
     .string()
     .regex(/^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'use true, false, or the proxies\' addresses')
     .default('false'),
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s"'<>]+$/, 'must be an http:// or https:// address without spaces or quotes')
+    .refine((url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)), 'must contain {z}, {x} and {y}')
+    .optional(),
+  MAP_ATTRIBUTION: z.string().max(300, 'must be at most 300 characters').optional(),
 });
 
 /** Whom to believe about the client's address and scheme: nobody, any proxy, or the proxies at these addresses. */
@@ -42,6 +48,17 @@ export interface Config {
    * session cookie is Secure and the sign-in throttle sees each reader's own address.
    */
   trustProxy: TrustProxy;
+  /**
+   * Where the portal's maps take their tiles from ("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+   * and the credit the tile source asks for; undefined means no map, and no page asks another host.
+   */
+  map: MapSettings | undefined;
+}
+
+/** A tile source for the portal's maps, and its attribution as plain text. */
+export interface MapSettings {
+  tileUrl: string;
+  attribution: string;
 }
 
 /** Thrown when the environment holds a value Halfsky cannot use; its message is one readable line. */
@@ -62,6 +79,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new ConfigError(`invalid ${name}=${JSON.stringify(value)}: ${issue?.message ?? 'not accepted'}`);
   }
   const env = parsed.data;
+  if (env.MAP_TILE_URL !== undefined && env.MAP_ATTRIBUTION === undefined) {
+    // Tile sources ask to be credited on the map; a deployment must say how.
+    throw new ConfigError('missing MAP_ATTRIBUTION: MAP_TILE_URL needs the credit its tile source asks for');
+  }
   return {
     port: env.PORT,
     host: env.HOST,
@@ -70,5 +91,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: env.LOG_LEVEL,
     viewFlushMs: env.VIEW_FLUSH_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    map: env.MAP_TILE_URL === undefined ? undefined : { tileUrl: env.MAP_TILE_URL, attribution: env.MAP_ATTRIBUTION ?? '' },
   };
 }

@@ -16,7 +16,23 @@ import type {
   FacilityTable,
   TaxonomyTable,
 } from '../domains/places/facility.table.ts';
+import type { FacilityExternalIdTable } from '../domains/places/facility-interchange.repository.ts';
 import type { MediaRenditionTable, MediaTable } from '../domains/media/media.table.ts';
+import type {
+  ActivityAgendaItemTable,
+  ActivityAttendeeTable,
+  ActivityFollowUpTable,
+  ActivityOrganizerTable,
+  ActivityPhotoTable,
+  ActivitySessionTable,
+  ActivityStopHostTable,
+  ActivityStopTable,
+  ActivityTable,
+  ActivityTopicLinkTable,
+} from '../domains/activities/activity.table.ts';
+import type { DocumentAttachmentTable, DocumentPartyTable, DocumentTable } from '../domains/agreements/document.table.ts';
+import type { MeasureDimensionTable, MeasureTable, MeasureTopicTable } from '../domains/agreements/measure.table.ts';
+import type { CommitmentPartnerTable, CommitmentTable, ProgressUpdateTable } from '../domains/agreements/commitment.table.ts';
 import type {
   ApiTokenTable,
   MembershipTable,
@@ -45,8 +61,31 @@ export interface Database {
   facility_hours: FacilityHoursTable;
   facility_hours_exception: FacilityHoursExceptionTable;
   facility_photo: FacilityPhotoTable;
+  facility_external_id: FacilityExternalIdTable;
   media: MediaTable;
   media_rendition: MediaRenditionTable;
+  activity_kind: TaxonomyTable;
+  activity_topic: TaxonomyTable;
+  activity: ActivityTable;
+  activity_topic_link: ActivityTopicLinkTable;
+  activity_organizer: ActivityOrganizerTable;
+  activity_stop: ActivityStopTable;
+  activity_stop_host: ActivityStopHostTable;
+  activity_session: ActivitySessionTable;
+  activity_agenda_item: ActivityAgendaItemTable;
+  activity_attendee: ActivityAttendeeTable;
+  activity_follow_up: ActivityFollowUpTable;
+  activity_photo: ActivityPhotoTable;
+  work_dimension: TaxonomyTable;
+  document: DocumentTable;
+  document_party: DocumentPartyTable;
+  document_attachment: DocumentAttachmentTable;
+  measure: MeasureTable;
+  measure_dimension: MeasureDimensionTable;
+  measure_topic: MeasureTopicTable;
+  commitment: CommitmentTable;
+  commitment_partner: CommitmentPartnerTable;
+  progress_update: ProgressUpdateTable;
   user_account: UserAccountTable;
   membership: MembershipTable;
   session: SessionTable;

@@ -9,6 +9,10 @@ import * as search from './migrations/2026_11_24_0006_search.ts';
 import * as media from './migrations/2026_11_24_0007_media.ts';
 import * as articleCover from './migrations/2026_11_24_0008_article_cover.ts';
 import * as facilities from './migrations/2026_11_24_0009_facilities.ts';
+import * as activities from './migrations/2026_11_24_0010_activities.ts';
+import * as facilityInterchange from './migrations/2026_11_24_0011_facility_interchange.ts';
+import * as facilityStatistics from './migrations/2026_11_24_0012_facility_statistics.ts';
+import * as agreements from './migrations/2026_11_24_0013_agreements.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -21,6 +25,10 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0007_media': media,
   '2026_11_24_0008_article_cover': articleCover,
   '2026_11_24_0009_facilities': facilities,
+  '2026_11_24_0010_activities': activities,
+  '2026_11_24_0011_facility_interchange': facilityInterchange,
+  '2026_11_24_0012_facility_statistics': facilityStatistics,
+  '2026_11_24_0013_agreements': agreements,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

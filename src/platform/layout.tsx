@@ -38,11 +38,25 @@ export interface PortalLayoutProps extends WithChildren {
 /** Our languages as HTML and hreflang name them. */
 export const htmlLang: Record<Locale, string> = { zh: 'zh-CN', en: 'en' };
 
+/** The service directory of a site in one language: beside its home page, /<lang>/facilities. */
+export function serviceDirectoryHref(homeHref: string): string {
+  return `${homeHref.replace(/\/$/, '')}/facilities`;
+}
+
+/** Whether the page (its own address among the alternates) is the directory or a facility in it. */
+function inServiceDirectory(props: PortalLayoutProps, directoryHref: string): boolean {
+  const self = props.alternates.find((alternate) => alternate.locale === props.locale);
+  if (!self) return false;
+  const path = new URL(self.href, 'http://localhost').pathname;
+  return path === directoryHref || path.startsWith(`${directoryHref}/`);
+}
+
 
 /** The frame of every portal page: header with the federation's name, navigation, footer. */
 export function PortalLayout(props: PortalLayoutProps): VNode {
   const { locale } = props;
   const documentTitle = props.title ? `${props.title} - ${props.siteName}` : props.siteName;
+  const directoryHref = serviceDirectoryHref(props.homeHref);
   return (
     <html lang={htmlLang[locale]}>
       <head>
@@ -93,6 +107,11 @@ export function PortalLayout(props: PortalLayoutProps): VNode {
                   </a>
                 </li>
               ))}
+              <li>
+                <a href={directoryHref} aria-current={inServiceDirectory(props, directoryHref) ? 'page' : undefined}>
+                  {t(locale, 'serviceDirectory')}
+                </a>
+              </li>
             </ul>
           </nav>
         </header>
@@ -101,7 +120,8 @@ export function PortalLayout(props: PortalLayoutProps): VNode {
         </main>
         <footer class="site">
           <div class="wrap">
-            © {props.siteName} · {t(locale, 'copyright')} · {t(locale, 'poweredBy')}
+            © {props.siteName} · <a href={directoryHref}>{t(locale, 'serviceDirectory')}</a> · {t(locale, 'copyright')} ·{' '}
+            {t(locale, 'poweredBy')}
           </div>
         </footer>
       </body>

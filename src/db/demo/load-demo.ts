@@ -7,6 +7,8 @@ import { locales } from '../../platform/i18n.ts';
 import { hashPassword } from '../../domains/accounts/password.ts';
 import { demoArticles, demoOrganizations, demoSites, type DemoSection } from './demo-content.ts';
 import { demoAccounts, demoPeople } from './demo-people.ts';
+import { ensureDemoActivities } from './demo-activities.ts';
+import { ensureDemoAgreements } from './demo-agreements.ts';
 import { ensureDemoFacilities } from './demo-facilities.ts';
 import { ensureDemoPlaces } from './demo-places.ts';
 
@@ -20,6 +22,8 @@ export interface DemoLoadReport {
   accounts: number;
   places: number;
   facilities: number;
+  activities: number;
+  agreements: number;
 }
 
 const demoTimeZone = 'Asia/Shanghai';
@@ -64,7 +68,7 @@ async function ensureSections(
  * adding whatever is missing, in one transaction, and tells running servers to refresh.
  */
 export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
-  const report: DemoLoadReport = { organizations: 0, sites: 0, sections: 0, articles: 0, people: 0, accounts: 0, places: 0, facilities: 0 };
+  const report: DemoLoadReport = { organizations: 0, sites: 0, sections: 0, articles: 0, people: 0, accounts: 0, places: 0, facilities: 0, activities: 0, agreements: 0 };
   // Hashing is slow on purpose: do it before the transaction, not while holding it open.
   const passwordHashes = await Promise.all(demoAccounts.map((account) => hashPassword(account.password)));
   await db.transaction().execute(async (tx) => {
@@ -188,6 +192,8 @@ export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
     }
 
     report.facilities = await ensureDemoFacilities(tx, organizationIds, places.ids);
+    report.activities = await ensureDemoActivities(tx, organizationIds, places.ids);
+    report.agreements = await ensureDemoAgreements(tx, organizationIds);
 
     for (const [index, account] of demoAccounts.entries()) {
       const inserted = await tx

@@ -1,0 +1,622 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { VNode } from 'preact';
+import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
+import { ConfirmPage } from '../../platform/confirm-page.tsx';
+import { DomainError, notFound } from '../../platform/errors.ts';
+import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextAreaField, TextField, type FormState } from '../../platform/forms.tsx';
+import { localized, t, type Locale } from '../../platform/i18n.ts';
+import { listPageHref, Pager } from '../../platform/pager.tsx';
+import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
+import { workspaceFrame } from '../accounts/account.pages.tsx';
+import { today } from '../people/person.service.ts';
+import { commitmentStatusNames } from './agreement.rules.ts';
+import { commitmentInput, commitmentQuery, commitmentStatuses, idParams, progressUpdateInput, progressUpdatePatch, storedCommitmentStatuses } from './agreement.schema.ts';
+import * as agreementService from './agreement.service.ts';
+import type { AgreementDocument, DocumentListItem, MeasureNode, WorkDimension } from './agreement.service.ts';
+import {
+  agreementsHref,
+  commitmentHref,
+  confirmDeleteText,
+  Crumbs,
+  documentHref,
+  documentTitle,
+  formWithServiceError,
+  inLocale,
+  joinListFields,
+  langOf,
+  localizeForm,
+  measureHref,
+  measureLabel,
+  MultiSelectField,
+  organizationLabel,
+  organizationOptions,
+  ProgressBar,
+  StatusBadge,
+  stringValues,
+  submittedQuery,
+  textIn,
+  Timeline,
+} from './agreement.view.tsx';
+import * as commitmentService from './commitment.service.ts';
+import type { Commitment, CommitmentDetail, CommitmentListItem } from './commitment.service.ts';
+import type { ProgressUpdateRow } from './commitment.table.ts';
+
+const pageSize = 50;
+const commitmentsHref = `${agreementsHref}/commitments`;
+
+type Organizations = Awaited<ReturnType<typeof commitmentService.listOrganizationChoices>>;
+
+function statusOptions(locale: Locale, statuses: readonly (typeof commitmentStatuses)[number][], emptyLabel?: string) {
+  const options = statuses.map((status) => ({ value: status, label: inLocale(locale, commitmentStatusNames[status]) }));
+  return emptyLabel === undefined ? options : [{ value: '', label: emptyLabel }, ...options];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+function ListView(props: {
+  frame: WorkspaceFrame;
+  page: { items: CommitmentListItem[]; total: number; limit: number; offset: number };
+  filters: FormState;
+  documents: DocumentListItem[];
+  organizations: Organizations;
+  dimensions: WorkDimension[];
+}): VNode {
+  const { frame, page } = props;
+  const { locale } = frame;
+  const title = localized(locale, '承诺', 'Commitments');
+  return (
+    <WorkspaceLayout frame={frame} area="agreements" title={title}>
+      <Crumbs locale={locale} />
+      <h1>{title}</h1>
+      <FormErrorSummary form={props.filters} locale={locale} />
+      <form method="get" action={commitmentsHref} class="filters" role="search">
+        <SelectField
+          name="documentId"
+          label={localized(locale, '文件', 'Document')}
+          form={props.filters}
+          options={[{ value: '', label: t(locale, 'all') }, ...props.documents.map((document) => ({ value: String(document.id), label: documentTitle(locale, document) }))]}
+        />
+        <SelectField
+          name="organizationId"
+          label={localized(locale, '责任单位（含下属）', 'Responsible (with units below)')}
+          form={props.filters}
+          options={organizationOptions(locale, props.organizations, t(locale, 'all'))}
+        />
+        <SelectField name="status" label={localized(locale, '状态', 'Status')} form={props.filters} options={statusOptions(locale, commitmentStatuses, t(locale, 'all'))} />
+        <SelectField
+          name="dimensionId"
+          label={localized(locale, '工作维度', 'Work dimension')}
+          form={props.filters}
+          options={[{ value: '', label: t(locale, 'all') }, ...props.dimensions.map((dimension) => ({ value: String(dimension.id), label: textIn(locale, dimension.nameZh, dimension.nameEn) }))]}
+        />
+        <TextField name="dueFrom" type="date" label={localized(locale, '期限自', 'Due from')} form={props.filters} />
+        <TextField name="dueTo" type="date" label={localized(locale, '期限至', 'Due until')} form={props.filters} />
+        {props.filters.values.measureId ? <input type="hidden" name="measureId" value={props.filters.values.measureId} /> : null}
+        <button class="primary" type="submit">
+          {t(locale, 'filter')}
+        </button>
+      </form>
+      <p class="muted">{localized(locale, `共 ${page.total} 项`, `${page.total} in all`)}</p>
+      {page.items.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{localized(locale, '承诺事项', 'Commitment')}</th>
+              <th scope="col">{localized(locale, '文件 / 措施', 'Document / measure')}</th>
+              <th scope="col">{localized(locale, '责任单位', 'Responsible')}</th>
+              <th scope="col">{localized(locale, '完成期限', 'Due')}</th>
+              <th scope="col">{localized(locale, '状态', 'Status')}</th>
+              <th scope="col">{localized(locale, '进度', 'Progress')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((commitment) => (
+              <tr>
+                <td>
+                  <a href={commitmentHref(commitment.id)}>{textIn(locale, commitment.whatZh, commitment.whatEn)}</a>
+                </td>
+                <td>
+                  <a href={documentHref(commitment.document.id)}>{documentTitle(locale, commitment.document)}</a>
+                  {' › '}
+                  <a href={measureHref(commitment.measure.id)}>{measureLabel(locale, commitment.measure)}</a>
+                </td>
+                <td>{organizationLabel(locale, commitment.responsibleOrganization)}</td>
+                <td>{commitment.dueOn ?? <span class="muted">{localized(locale, '长期', 'Ongoing')}</span>}</td>
+                <td>
+                  <StatusBadge locale={locale} status={commitment.status} />
+                </td>
+                <td>{commitment.progress}%</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>{t(locale, 'noResults')}</p>
+      )}
+      <Pager locale={locale} total={page.total} limit={page.limit} offset={page.offset} href={(offset) => listPageHref(commitmentsHref, props.filters.values, offset)} />
+    </WorkspaceLayout>
+  );
+}
+
+function CommitmentView(props: { frame: WorkspaceFrame; commitment: CommitmentDetail; ancestors: agreementService.Measure[]; notice?: string }): VNode {
+  const { frame, commitment } = props;
+  const { locale } = frame;
+  const title = textIn(locale, commitment.whatZh, commitment.whatEn);
+  const other = locale === 'zh' ? commitment.whatEn : commitment.whatZh;
+  return (
+    <WorkspaceLayout frame={frame} area="agreements" title={title} notice={props.notice}>
+      <Crumbs locale={locale} document={commitment.document} measures={[...props.ancestors, commitment.measure]} />
+      <h1 lang={langOf(locale, commitment.whatZh, commitment.whatEn)}>{title}</h1>
+      {other && other !== title ? (
+        <p class="muted" lang={locale === 'zh' ? 'en' : 'zh-CN'}>
+          {other}
+        </p>
+      ) : null}
+      <dl class="facts">
+        <dt>{localized(locale, '责任单位', 'Responsible')}</dt>
+        <dd>
+          <a href={`/workspace/organizations/${commitment.responsibleOrganization.id}`}>{organizationLabel(locale, commitment.responsibleOrganization)}</a>
+        </dd>
+        <dt>{localized(locale, '协作单位', 'Partners')}</dt>
+        <dd>
+          {commitment.partners.length > 0
+            ? commitment.partners.map((partner, index) => (
+                <>
+                  {index > 0 ? localized(locale, '、', ', ') : null}
+                  <a href={`/workspace/organizations/${partner.id}`}>{organizationLabel(locale, partner)}</a>
+                </>
+              ))
+            : t(locale, 'none')}
+        </dd>
+        <dt>{localized(locale, '完成期限', 'Due')}</dt>
+        <dd>{commitment.dueOn ?? localized(locale, '长期', 'Ongoing')}</dd>
+        <dt>{localized(locale, '状态', 'Status')}</dt>
+        <dd>
+          <StatusBadge locale={locale} status={commitment.status} />
+        </dd>
+        <dt>{localized(locale, '进度', 'Progress')}</dt>
+        <dd>
+          <ProgressBar locale={locale} progress={commitment.progress} />
+        </dd>
+        <dt>{localized(locale, '权重', 'Weight')}</dt>
+        <dd>
+          {commitment.weight}
+          {commitment.status === 'dropped' ? <span class="muted">{localized(locale, '（已取消，不计入进度）', ' (dropped: not counted in progress)')}</span> : null}
+        </dd>
+      </dl>
+      {commitment.editable ? (
+        <p class="actions">
+          <a class="button" href={`${commitmentHref(commitment.id)}/updates/new`}>
+            {localized(locale, '报告进展', 'Report progress')}
+          </a>
+          <a class="button" href={`${commitmentHref(commitment.id)}/edit`}>
+            {t(locale, 'edit')}
+          </a>
+          <a href={`${commitmentHref(commitment.id)}/delete`}>{t(locale, 'delete')}</a>
+        </p>
+      ) : null}
+      <h2>{localized(locale, '进展', 'Timeline')}</h2>
+      <Timeline locale={locale} updates={commitment.timeline} editable={commitment.editable} />
+      {frame.actor?.isPlatformAdmin ? (
+        <p>
+          <a href={`/workspace/audit?entityType=commitment&entityId=${commitment.id}`}>{t(locale, 'history')}</a>
+        </p>
+      ) : null}
+    </WorkspaceLayout>
+  );
+}
+
+function CommitmentFormView(props: {
+  frame: WorkspaceFrame;
+  form: FormState;
+  document: AgreementDocument;
+  measure: agreementService.Measure;
+  measures: MeasureNode[];
+  responsible: Organizations;
+  organizations: Organizations;
+  commitment?: Commitment;
+}): VNode {
+  const { frame, form, document, commitment } = props;
+  const { locale } = frame;
+  const title = commitment
+    ? `${t(locale, 'edit')}: ${textIn(locale, commitment.whatZh, commitment.whatEn)}`
+    : localized(locale, `新增承诺 · ${measureLabel(locale, props.measure)}`, `New commitment · ${measureLabel(locale, props.measure)}`);
+  const action = commitment ? commitmentHref(commitment.id) : `${measureHref(props.measure.id)}/commitments`;
+  const hint =
+    document.kind === 'agreement'
+      ? localized(locale, '协议的签约方或其下属单位。', "One of the agreement's parties, or a unit below one.")
+      : localized(locale, '通知和方案可由网络中的任何组织承担。', 'Any organization of the network may carry out a circular or plan.');
+  return (
+    <WorkspaceLayout frame={frame} area="agreements" title={title}>
+      <Crumbs locale={locale} document={document} measures={[props.measure]} />
+      <h1>{title}</h1>
+      <FormErrorSummary form={form} locale={locale} />
+      <form method="post" action={action} novalidate>
+        <CsrfField token={frame.csrfToken} />
+        <div class="columns">
+          <TextAreaField name="whatZh" label={localized(locale, '承诺事项（中文）', 'What (Chinese)')} form={form} rows={3} required />
+          <TextAreaField name="whatEn" label={localized(locale, '承诺事项（英文）', 'What (English)')} form={form} rows={3} />
+        </div>
+        <div class="columns">
+          {commitment ? (
+            <SelectField
+              name="measureId"
+              label={localized(locale, '所属措施', 'Measure')}
+              form={form}
+              options={props.measures.map((candidate) => ({ value: String(candidate.id), label: measureLabel(locale, candidate) }))}
+            />
+          ) : (
+            <input type="hidden" name="measureId" value={String(props.measure.id)} />
+          )}
+          <SelectField
+            name="responsibleOrganizationId"
+            label={localized(locale, '责任单位', 'Responsible organization')}
+            hint={hint}
+            form={form}
+            options={organizationOptions(locale, props.responsible, '')}
+            required
+          />
+          <MultiSelectField name="partnerIds" label={localized(locale, '协作单位', 'Partners')} form={form} options={organizationOptions(locale, props.organizations)} />
+        </div>
+        <div class="columns">
+          <TextField
+            name="dueOn"
+            type="date"
+            label={localized(locale, '完成期限', 'Due date')}
+            hint={localized(locale, `不早于文件日期 ${document.signedOn}；长期事项留空。`, `Not before the document's date, ${document.signedOn}; empty when ongoing.`)}
+            form={form}
+          />
+          <TextField
+            name="weight"
+            label={localized(locale, '权重', 'Weight')}
+            hint={localized(locale, '正数，决定在措施和文件进度中所占比重；默认 1。', "A positive number: how much it counts in its measure's and document's progress; 1 when empty.")}
+            form={form}
+          />
+          <SelectField name="status" label={localized(locale, '状态', 'Status')} form={form} options={statusOptions(locale, storedCommitmentStatuses)} />
+          <TextField
+            name="progress"
+            label={localized(locale, '进度（%）', 'Progress (%)')}
+            hint={localized(locale, '0 至 100 的整数；已完成为 100，未开始为 0。', 'A whole number from 0 to 100; 100 when done, 0 when not started.')}
+            form={form}
+          />
+        </div>
+        <p class="muted">{localized(locale, '“已逾期”不必设置：过了完成期限仍未完成的承诺会自动显示为已逾期。', 'No need to set "overdue": an open commitment past its due date shows as overdue by itself.')}</p>
+        <p class="actions">
+          <button class="primary" type="submit">
+            {t(locale, 'save')}
+          </button>
+          <a href={commitment ? commitmentHref(commitment.id) : measureHref(props.measure.id)}>{t(locale, 'cancel')}</a>
+        </p>
+      </form>
+    </WorkspaceLayout>
+  );
+}
+
+function commitmentFormValues(commitment: Commitment): FormState {
+  return formState({
+    measureId: commitment.measureId,
+    whatZh: commitment.whatZh,
+    whatEn: commitment.whatEn,
+    responsibleOrganizationId: commitment.responsibleOrganization.id,
+    partnerIds: commitment.partners.map((partner) => partner.id).join(','),
+    dueOn: commitment.dueOn,
+    weight: commitment.weight,
+    status: commitment.storedStatus,
+    progress: commitment.progress,
+  });
+}
+
+function ProgressUpdateFormView(props: { frame: WorkspaceFrame; form: FormState; commitment: CommitmentDetail; update?: ProgressUpdateRow }): VNode {
+  const { frame, form, commitment, update } = props;
+  const { locale } = frame;
+  const what = textIn(locale, commitment.whatZh, commitment.whatEn);
+  const title = update ? `${t(locale, 'edit')}: ${localized(locale, '进展', 'Progress update')} ${update.reported_on}` : localized(locale, `报告进展 · ${what}`, `Report progress · ${what}`);
+  return (
+    <WorkspaceLayout frame={frame} area="agreements" title={title}>
+      <Crumbs locale={locale} document={commitment.document} measures={[commitment.measure]} />
+      <h1>{title}</h1>
+      <p>
+        <a href={commitmentHref(commitment.id)}>{what}</a> · <StatusBadge locale={locale} status={commitment.status} /> · {commitment.progress}%
+      </p>
+      <FormErrorSummary form={form} locale={locale} />
+      <form method="post" action={update ? `${agreementsHref}/updates/${update.id}` : `${commitmentHref(commitment.id)}/updates`} novalidate>
+        <CsrfField token={frame.csrfToken} />
+        <TextField name="reportedOn" type="date" label={localized(locale, '日期', 'Date')} form={form} required />
+        <div class="columns">
+          <TextAreaField name="noteZh" label={localized(locale, '进展说明（中文）', 'Note (Chinese)')} form={form} rows={4} />
+          <TextAreaField name="noteEn" label={localized(locale, '进展说明（英文）', 'Note (English)')} form={form} rows={4} />
+        </div>
+        {update ? (
+          <p class="muted">{localized(locale, '进展记录设置的进度和状态保持原样；如需更正，请修改承诺本身。', 'What this update set stays as reported; to correct it, change the commitment itself.')}</p>
+        ) : (
+          <div class="columns">
+            <TextField
+              name="progress"
+              label={localized(locale, '新进度（%）', 'New progress (%)')}
+              hint={localized(locale, '留空则不改变进度。', 'Empty: the progress stays as it is.')}
+              form={form}
+            />
+            <SelectField
+              name="status"
+              label={localized(locale, '新状态', 'New status')}
+              form={form}
+              options={statusOptions(locale, storedCommitmentStatuses, localized(locale, '（不改变）', '(unchanged)'))}
+            />
+          </div>
+        )}
+        <fieldset class="field">
+          <legend>{localized(locale, '佐证', 'Evidence')}</legend>
+          <div class="columns">
+            <TextField
+              name="activityId"
+              label={localized(locale, '活动编号', 'Activity number')}
+              hint={localized(locale, '活动页面地址中的数字，如 /workspace/activities/12 中的 12。', 'The number in the activity page’s address: 12 in /workspace/activities/12.')}
+              form={form}
+            />
+            <TextField
+              name="articleId"
+              label={localized(locale, '已发布动态的编号', 'Published update number')}
+              hint={localized(locale, '稿件页面地址中的数字，如 /workspace/articles/34 中的 34。', 'The number in the update’s newsroom address: 34 in /workspace/articles/34.')}
+              form={form}
+            />
+            <TextField
+              name="mediaId"
+              label={localized(locale, '图片库编号', 'Media number')}
+              hint={localized(locale, '图片页面地址中的数字，如 /workspace/media/5 中的 5。', 'The number in the image page’s address: 5 in /workspace/media/5.')}
+              form={form}
+            />
+          </div>
+        </fieldset>
+        <p class="actions">
+          <button class="primary" type="submit">
+            {t(locale, 'save')}
+          </button>
+          <a href={commitmentHref(commitment.id)}>{t(locale, 'cancel')}</a>
+        </p>
+      </form>
+    </WorkspaceLayout>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+/** The workspace pages of commitments and their progress updates, and the filtered list of commitments. */
+export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', requireWorkspaceSession);
+
+  async function sendCommitment(request: FastifyRequest, reply: FastifyReply, id: number, notice?: string) {
+    const actor = actorOf(request);
+    const commitment = await commitmentService.getCommitmentDetail(app.db, actor, id);
+    const measure = await agreementService.getMeasureDetail(app.db, actor, commitment.measureId);
+    return sendWorkspacePage(reply, <CommitmentView frame={workspaceFrame(request)} commitment={commitment} ancestors={measure.ancestors} notice={notice} />);
+  }
+
+  async function sendCommitmentForm(request: FastifyRequest, reply: FastifyReply, measureId: number, form: FormState, status: number, commitment?: Commitment) {
+    const actor = actorOf(request);
+    const measure = await agreementService.getMeasureDetail(app.db, actor, measureId);
+    const [measures, responsible, organizations] = await Promise.all([
+      agreementService.listMeasuresOf(app.db, actor, measure.documentId),
+      commitmentService.listResponsibleChoices(app.db, actor, measure.document),
+      commitmentService.listOrganizationChoices(app.db, actor),
+    ]);
+    return sendWorkspacePage(
+      reply,
+      <CommitmentFormView
+        frame={workspaceFrame(request)}
+        form={form}
+        document={measure.document}
+        measure={measure}
+        measures={measures}
+        responsible={responsible}
+        organizations={organizations}
+        commitment={commitment}
+      />,
+      status,
+    );
+  }
+
+  async function sendUpdateForm(request: FastifyRequest, reply: FastifyReply, commitmentId: number, form: FormState, status: number, update?: ProgressUpdateRow) {
+    const commitment = await commitmentService.getCommitmentDetail(app.db, actorOf(request), commitmentId);
+    return sendWorkspacePage(reply, <ProgressUpdateFormView frame={workspaceFrame(request)} form={form} commitment={commitment} update={update} />, status);
+  }
+
+  /** The commitment, refused as "not found" unless the actor may change it. */
+  async function editableCommitment(request: FastifyRequest, id: number): Promise<Commitment> {
+    const commitment = await commitmentService.getCommitment(app.db, actorOf(request), id);
+    if (!commitment.editable) throw notFound();
+    return commitment;
+  }
+
+  app.get(commitmentsHref, async (request, reply) => {
+    const frame = workspaceFrame(request);
+    const actor = actorOf(request);
+    const { locale } = frame;
+    const [documents, organizations, dimensions] = await Promise.all([
+      agreementService.listDocuments(app.db, actor, { limit: 200, offset: 0 }),
+      commitmentService.listOrganizationChoices(app.db, actor),
+      agreementService.listWorkDimensions(app.db, actor),
+    ]);
+    const parsed = parseForm(commitmentQuery, submittedQuery(request.query), locale);
+    const choices = { documents: documents.items, organizations, dimensions };
+    if (!parsed.ok) {
+      const page = { items: [], total: 0, limit: pageSize, offset: 0 };
+      return sendWorkspacePage(reply, <ListView frame={frame} page={page} filters={localizeForm(parsed.form, locale)} {...choices} />, 400);
+    }
+    const query = { ...parsed.value, limit: pageSize };
+    const page = await commitmentService.listCommitments(app.db, actor, query);
+    const { limit: _limit, offset: _offset, ...filters } = query;
+    return sendWorkspacePage(reply, <ListView frame={frame} page={page} filters={formState(filters)} {...choices} />);
+  });
+
+  app.get(`${agreementsHref}/measures/:id/commitments/new`, { schema: { params: idParams } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const measure = await agreementService.getMeasureDetail(app.db, actor, request.params.id);
+    const choices = await commitmentService.listResponsibleChoices(app.db, actor, measure.document);
+    const first = choices[0];
+    if (!first) throw notFound();
+    return sendCommitmentForm(
+      request,
+      reply,
+      measure.id,
+      formState({ measureId: measure.id, responsibleOrganizationId: first.id, weight: 1, status: 'not_started', progress: 0 }),
+      200,
+    );
+  });
+
+  app.post(`${agreementsHref}/measures/:id/commitments`, { schema: { params: idParams } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const { locale } = workspaceFrame(request);
+    const measure = await agreementService.getMeasure(app.db, actor, request.params.id);
+    const body = { ...joinListFields(request.body, ['partnerIds']), measureId: String(measure.id) };
+    const parsed = parseForm(commitmentInput, body, locale);
+    if (!parsed.ok) return sendCommitmentForm(request, reply, measure.id, localizeForm(parsed.form, locale), 400);
+    try {
+      const created = await commitmentService.createCommitment(app.db, actor, parsed.value);
+      return reply.redirect(commitmentHref(created.id), 303);
+    } catch (error) {
+      const form = formWithServiceError(formState(stringValues(body)), error, locale);
+      if (!form) throw error;
+      return sendCommitmentForm(request, reply, measure.id, form, (error as DomainError).status);
+    }
+  });
+
+  app.get(`${commitmentsHref}/:id`, { schema: { params: idParams } }, async (request, reply) => sendCommitment(request, reply, request.params.id));
+
+  app.get(`${commitmentsHref}/:id/edit`, { schema: { params: idParams } }, async (request, reply) => {
+    const commitment = await editableCommitment(request, request.params.id);
+    return sendCommitmentForm(request, reply, commitment.measureId, commitmentFormValues(commitment), 200, commitment);
+  });
+
+  app.post(`${commitmentsHref}/:id`, { schema: { params: idParams } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const { locale } = workspaceFrame(request);
+    // Refuse before looking at the form, so that a reader cannot tell an editable record from another.
+    const commitment = await editableCommitment(request, request.params.id);
+    const body = joinListFields(request.body, ['partnerIds']);
+    const parsed = parseForm(commitmentInput, body, locale);
+    if (!parsed.ok) return sendCommitmentForm(request, reply, commitment.measureId, localizeForm(parsed.form, locale), 400, commitment);
+    try {
+      const { progress, ...changes } = parsed.value;
+      await commitmentService.updateCommitment(app.db, actor, commitment.id, { ...changes, progress: progress ?? undefined });
+    } catch (error) {
+      const form = formWithServiceError(formState(stringValues(body)), error, locale);
+      if (!form) throw error;
+      return sendCommitmentForm(request, reply, commitment.measureId, form, (error as DomainError).status, commitment);
+    }
+    return sendCommitment(request, reply, commitment.id, t(locale, 'saved'));
+  });
+
+  app.get(`${commitmentsHref}/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
+    const frame = workspaceFrame(request);
+    const commitment = await editableCommitment(request, request.params.id);
+    const name = textIn(frame.locale, commitment.whatZh, commitment.whatEn);
+    return sendWorkspacePage(
+      reply,
+      <ConfirmPage
+        frame={frame}
+        area="agreements"
+        title={`${t(frame.locale, 'delete')}: ${name}`}
+        text={confirmDeleteText(frame.locale, name, localized(frame.locale, '其进展记录将一并删除。', 'Its progress updates go with it.'))}
+        action={`${commitmentHref(commitment.id)}/delete`}
+        back={commitmentHref(commitment.id)}
+        button={t(frame.locale, 'delete')}
+      />,
+    );
+  });
+
+  app.post(`${commitmentsHref}/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const commitment = await commitmentService.getCommitment(app.db, actor, request.params.id);
+    await commitmentService.deleteCommitment(app.db, actor, commitment.id);
+    return reply.redirect(measureHref(commitment.measureId), 303);
+  });
+
+  app.get(`${commitmentsHref}/:id/updates/new`, { schema: { params: idParams } }, async (request, reply) => {
+    const commitment = await editableCommitment(request, request.params.id);
+    return sendUpdateForm(request, reply, commitment.id, formState({ reportedOn: today() }), 200);
+  });
+
+  app.post(`${commitmentsHref}/:id/updates`, { schema: { params: idParams } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const { locale } = workspaceFrame(request);
+    const commitment = await editableCommitment(request, request.params.id);
+    const parsed = parseForm(progressUpdateInput, request.body, locale);
+    if (!parsed.ok) return sendUpdateForm(request, reply, commitment.id, localizeForm(parsed.form, locale), 400);
+    try {
+      await commitmentService.reportProgress(app.db, actor, commitment.id, parsed.value);
+    } catch (error) {
+      const form = formWithServiceError(formState(stringValues(request.body)), error, locale);
+      if (!form) throw error;
+      return sendUpdateForm(request, reply, commitment.id, form, (error as DomainError).status);
+    }
+    return reply.redirect(commitmentHref(commitment.id), 303);
+  });
+
+  /** A progress update the actor may change, with its commitment; "not found" otherwise. */
+  async function editableUpdate(request: FastifyRequest, id: number) {
+    const update = await commitmentService.getProgressUpdate(app.db, actorOf(request), id);
+    const commitment = await editableCommitment(request, update.commitment_id);
+    return { update, commitment };
+  }
+
+  app.get(`${agreementsHref}/updates/:id/edit`, { schema: { params: idParams } }, async (request, reply) => {
+    const { update, commitment } = await editableUpdate(request, request.params.id);
+    const form = formState({
+      reportedOn: update.reported_on,
+      noteZh: update.note_zh,
+      noteEn: update.note_en,
+      activityId: update.activity_id,
+      articleId: update.article_id,
+      mediaId: update.media_id,
+    });
+    return sendUpdateForm(request, reply, commitment.id, form, 200, update);
+  });
+
+  app.post(`${agreementsHref}/updates/:id`, { schema: { params: idParams } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const { locale } = workspaceFrame(request);
+    const { update, commitment } = await editableUpdate(request, request.params.id);
+    // Every field of the form is sent: an emptied evidence field removes that evidence.
+    const body = { activityId: '', articleId: '', mediaId: '', ...stringValues(request.body) };
+    const parsed = parseForm(progressUpdatePatch, body, locale);
+    if (!parsed.ok) return sendUpdateForm(request, reply, commitment.id, localizeForm(parsed.form, locale), 400, update);
+    try {
+      await commitmentService.updateProgressUpdate(app.db, actor, update.id, parsed.value);
+    } catch (error) {
+      const form = formWithServiceError(formState(body), error, locale);
+      if (!form) throw error;
+      return sendUpdateForm(request, reply, commitment.id, form, (error as DomainError).status, update);
+    }
+    return reply.redirect(commitmentHref(commitment.id), 303);
+  });
+
+  app.get(`${agreementsHref}/updates/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
+    const frame = workspaceFrame(request);
+    const { update, commitment } = await editableUpdate(request, request.params.id);
+    const name = localized(frame.locale, `${update.reported_on} 的进展`, `the progress update of ${update.reported_on}`);
+    return sendWorkspacePage(
+      reply,
+      <ConfirmPage
+        frame={frame}
+        area="agreements"
+        title={`${t(frame.locale, 'delete')}: ${name}`}
+        text={confirmDeleteText(
+          frame.locale,
+          name,
+          localized(frame.locale, '承诺的进度和状态保持不变。', "The commitment's progress and status stay as they are."),
+        )}
+        action={`${agreementsHref}/updates/${update.id}/delete`}
+        back={commitmentHref(commitment.id)}
+        button={t(frame.locale, 'delete')}
+      />,
+    );
+  });
+
+  app.post(`${agreementsHref}/updates/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
+    const { commitmentId } = await commitmentService.deleteProgressUpdate(app.db, actorOf(request), request.params.id);
+    return reply.redirect(commitmentHref(commitmentId), 303);
+  });
+};
