@@ -29,6 +29,19 @@ afterAll(async () => {
 });
 
 describe('the audit log page', () => {
+  it('names a verified facility and links to its workspace page', async () => {
+    const centre = await testApp.database.db
+      .selectFrom('facility')
+      .select('id')
+      .where('name_en', '=', 'Daxing District Women and Children’s Service Centre')
+      .executeTakeFirstOrThrow();
+    const verified = await bwfEditor.post(`/workspace/facilities/${centre.id}/verified`, {});
+    expect(verified.statusCode).toBeLessThan(400);
+    const page = await admin.get(`/workspace/audit?entityType=facility&entityId=${centre.id}`);
+    expect(page.body).toContain(`<a href="/workspace/facilities/${centre.id}">服务阵地 #${centre.id} · 大兴区妇女儿童服务中心</a>`);
+    expect(page.body).toContain('<td>核实</td>');
+  });
+
   it('names updates, places and sites in both languages and links to their workspace pages', async () => {
     const { db } = testApp.database;
     const site = await db.selectFrom('site').select(['id', 'organization_id']).where('slug', '=', 'bwf').executeTakeFirstOrThrow();

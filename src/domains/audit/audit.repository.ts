@@ -115,3 +115,9 @@ export async function listSectionNames(db: Executor, ids: number[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('section').select(['id', 'site_id', 'name_zh', 'name_en']).where('id', 'in', ids).execute();
 }
+
+/** Lists the facilities among these ids that still exist, with their names. */
+export async function listFacilityNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('facility').select(['id', 'name_zh', 'name_en']).where('id', 'in', ids).execute();
+}

@@ -87,7 +87,7 @@ function numericIds(events: { entity_type: string; entity_id: string }[], entity
 
 /** Looks up, in one query per kind, the records a page of events concerns that still exist. */
 async function currentRecords(db: Executor, events: { entity_type: string; entity_id: string }[]): Promise<Map<string, AuditRecord>> {
-  const [organizations, people, positions, accounts, articles, media, places, sites, sections] = await Promise.all([
+  const [organizations, people, positions, accounts, articles, media, places, sites, sections, facilities] = await Promise.all([
     auditRepository.listOrganizationNames(db, numericIds(events, 'organization')),
     auditRepository.listPersonNames(db, numericIds(events, 'person')),
     auditRepository.listPositionTitles(db, numericIds(events, 'position')),
@@ -97,6 +97,7 @@ async function currentRecords(db: Executor, events: { entity_type: string; entit
     auditRepository.listPlaceNames(db, numericIds(events, 'place')),
     auditRepository.listSiteNames(db, numericIds(events, 'site')),
     auditRepository.listSectionNames(db, numericIds(events, 'section')),
+    auditRepository.listFacilityNames(db, numericIds(events, 'facility')),
   ]);
   const records = new Map<string, AuditRecord>();
   for (const row of organizations) {
@@ -131,6 +132,9 @@ async function currentRecords(db: Executor, events: { entity_type: string; entit
   // A section is managed on its site's page.
   for (const row of sections) {
     records.set(`section:${row.id}`, { nameZh: row.name_zh, nameEn: row.name_en, href: `/workspace/sites/${row.site_id}` });
+  }
+  for (const row of facilities) {
+    records.set(`facility:${row.id}`, { nameZh: row.name_zh, nameEn: row.name_en || row.name_zh, href: `/workspace/facilities/${row.id}` });
   }
   return records;
 }
