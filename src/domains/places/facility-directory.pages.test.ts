@@ -5,7 +5,9 @@ import { assetHref } from '../../platform/assets.ts';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { createTestDatabase } from '../../../test/database.ts';
 import { findExecutableHtml } from '../../../test/html-safety.ts';
+import * as directoryRepository from './facility-directory.repository.ts';
 import * as directoryService from './facility-directory.service.ts';
+import { localClock } from './opening-hours.ts';
 
 let testApp: TestApp;
 const ids = { tongrentang: 0, familyStation: 0, heping: 0, daxing: 0, guanyinsi: 0, beijing: 0, bwfSite: 0 };
@@ -149,6 +151,26 @@ describe('the directory of a federation’s portal', () => {
     expect(closed.entries).toEqual([]);
   });
 
+  it('gives the same answer whether it looks up the few open facilities by id or tests each row', async () => {
+    const db = testApp.database.db;
+    const organizationId = (await db.selectFrom('organization').select('id').where('slug', '=', 'bwf').executeTakeFirstOrThrow()).id;
+    const listedAt = async (instant: Date, byId: boolean) => {
+      const clock = localClock(instant);
+      const weeklyOpenIds = byId ? await directoryRepository.listFacilitiesOpenWeekly(db, clock, 5000) : undefined;
+      const rows = await directoryRepository.listDirectoryFacilities(db, { organizationId, openAt: { ...clock, weeklyOpenIds } }, 'en', { limit: 50, offset: 0 });
+      return rows.map((row) => row.name_en).sort();
+    };
+    for (const instant of [tuesdayMorning, springFestival, new Date('2026-12-01T07:00:00Z'), new Date('2026-12-01T15:00:00Z')]) {
+      expect(await listedAt(instant, false), instant.toISOString()).toEqual(await listedAt(instant, true));
+    }
+    expect(await listedAt(tuesdayMorning, false)).toContain(tongrentangEn);
+    expect(await listedAt(springFestival, false)).not.toContain(tongrentangEn);
+    // 15:00 on a Tuesday: the executive member's office keeps its afternoon hours.
+    expect(await listedAt(new Date('2026-12-01T07:00:00Z'), false)).toContain('Office of Liu Yumei, BWF Executive Committee Member');
+    // 23:00: nothing is open.
+    expect(await listedAt(new Date('2026-12-01T15:00:00Z'), false)).toEqual([]);
+  });
+
   it('leaves facilities of other federations out, on the list and as pages', async () => {
     const twf = await get('/sites/twf/en/facilities');
     expect(listedText(twf.body)).toContain('Heping District Women’s Home');
@@ -290,6 +312,9 @@ describe('a facility’s page', () => {
     expect(page.statusCode).toBe(200);
     expect(findExecutableHtml(page.body)).toEqual([]);
     expect(page.body).not.toContain('javascript:');
+    // No hours on record: the page does not guess whether it is open.
+    expect(page.body).toContain('No regular opening hours');
+    expect(page.body).not.toMatch(/Open now|Closed now/);
     const json = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)?.[1] ?? '';
     expect(json).not.toContain('<');
     expect((JSON.parse(json) as { name: string; address: { streetAddress: string } }).address.streetAddress).toBe('</script><script>alert(3)</script>');
@@ -368,5 +393,39 @@ describe('the directory’s parameters', () => {
     }
     expect((await get('/en/facilities?place=99999999')).statusCode).toBe(404);
     expect((await get('/en/facilities?page=2')).body).toContain('There are not that many pages.');
+  });
+});
+
+describe('a directory larger than it counts', () => {
+  it('says "more than", and pages on as long as there are facilities', async () => {
+    const db = testApp.database.db;
+    const daxingWf = (await db.selectFrom('organization').select('id').where('slug', '=', 'daxing-wf').executeTakeFirstOrThrow()).id;
+    const { id: placeId } = await db
+      .insertInto('place')
+      .values({ name_zh: '测试街道', name_en: 'Test Sub-district', level: 'subdistrict', parent_id: ids.daxing })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const kindId = (await db.selectFrom('facility_kind').select('id').where('code', '=', 'womens_home').executeTakeFirstOrThrow()).id;
+    const count = directoryService.directoryCountLimit + 5;
+    await db
+      .insertInto('facility')
+      .values(
+        Array.from({ length: count }, (_, index) => ({
+          kind_id: kindId,
+          name_zh: `测试妇女之家 ${String(index + 1).padStart(4, '0')}`,
+          name_en: `Test Women’s Home ${String(index + 1).padStart(4, '0')}`,
+          place_id: placeId,
+          operator_organization_id: daxingWf,
+        })),
+      )
+      .execute();
+    const first = await get(`/en/facilities?place=${placeId}`);
+    expect(first.body).toContain(`More than ${directoryService.directoryCountLimit} facilities: narrow them by place or service`);
+    expect(first.body).toContain(`<a href="/en/facilities?place=${placeId}&amp;page=2">Next page</a>`);
+    const lastPage = Math.ceil(count / directoryService.directoryPageSize);
+    const last = await get(`/en/facilities?place=${placeId}&page=${lastPage}`);
+    expect(listedText(last.body)).toContain(`Test Women’s Home ${String(count).padStart(4, '0')}`);
+    expect(last.body).toContain(`<span>Page ${lastPage}</span>`);
+    expect(last.body).not.toContain('Next page');
   });
 });

@@ -12,7 +12,7 @@ import { portalParams } from '../articles/article.schema.ts';
 import { canonicalUrl, scriptJson } from '../articles/portal-meta.tsx';
 import { MediaPicture, mediaSrcset } from '../media/media.picture.tsx';
 import * as directoryService from './facility-directory.service.ts';
-import type { DirectoryEntry, DirectoryPage, PathPlace, PublicFacility } from './facility-directory.service.ts';
+import type { DirectoryEntry, DirectoryPage, PathPlace, PublicFacility, Taxonomy } from './facility-directory.service.ts';
 import { directoryQuery, facilityId, facilityParams } from './facility-directory.schema.ts';
 import { formatWeeklyHours } from './opening-hours.ts';
 import type { Bilingual } from './place.rules.ts';
@@ -69,11 +69,12 @@ function placePathText(locale: Locale, path: readonly PathPlace[]): string {
 }
 
 /** Open now, closed now, or temporarily closed: in words, never by colour alone. */
-function OpenBadge(props: { locale: Locale; status: DirectoryEntry['status']; openNow: boolean }): VNode {
+function OpenBadge(props: { locale: Locale; status: DirectoryEntry['status']; openNow: boolean | null }): VNode | null {
   const { locale } = props;
   if (props.status === 'temporarily_closed') {
     return <strong class="badge badge-closed">{localized(locale, '暂停开放', 'Temporarily closed')}</strong>;
   }
+  if (props.openNow === null) return null;
   return props.openNow ? (
     <strong class="badge badge-open">{localized(locale, '正在开放', 'Open now')}</strong>
   ) : (
@@ -147,6 +148,24 @@ function DirectoryCrumbs(props: { ctx: PortalContext; path: readonly PathPlace[]
   );
 }
 
+/** A choice of kind or service by its code; "all" first. */
+function TaxonomySelect(props: { locale: Locale; name: 'kind' | 'service'; label: string; choices: readonly Taxonomy[]; chosen: Taxonomy | undefined }): VNode {
+  const id = `directory-${props.name}`;
+  return (
+    <p>
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name}>
+        <option value="">{t(props.locale, 'all')}</option>
+        {props.choices.map((choice) => (
+          <option value={choice.code} selected={props.chosen?.id === choice.id}>
+            {nameOf(props.locale, choice.name)}
+          </option>
+        ))}
+      </select>
+    </p>
+  );
+}
+
 function FilterForm(props: { ctx: PortalContext; data: DirectoryPage }): VNode {
   const { ctx, data } = props;
   const { locale } = ctx;
@@ -159,28 +178,8 @@ function FilterForm(props: { ctx: PortalContext; data: DirectoryPage }): VNode {
         <label for="directory-q">{localized(locale, '名称或地址', 'Name or address')}</label>
         <input id="directory-q" type="search" name="q" value={filters.q} maxLength={200} />
       </p>
-      <p>
-        <label for="directory-kind">{localized(locale, '阵地类型', 'Kind')}</label>
-        <select id="directory-kind" name="kind">
-          <option value="">{t(locale, 'all')}</option>
-          {data.kinds.map((kind) => (
-            <option value={kind.code} selected={filters.kind?.id === kind.id}>
-              {nameOf(locale, kind.name)}
-            </option>
-          ))}
-        </select>
-      </p>
-      <p>
-        <label for="directory-service">{localized(locale, '服务项目', 'Service')}</label>
-        <select id="directory-service" name="service">
-          <option value="">{t(locale, 'all')}</option>
-          {data.services.map((service) => (
-            <option value={service.code} selected={filters.service?.id === service.id}>
-              {nameOf(locale, service.name)}
-            </option>
-          ))}
-        </select>
-      </p>
+      <TaxonomySelect locale={locale} name="kind" label={localized(locale, '阵地类型', 'Kind')} choices={data.kinds} chosen={filters.kind} />
+      <TaxonomySelect locale={locale} name="service" label={localized(locale, '服务项目', 'Service')} choices={data.services} chosen={filters.service} />
       <p class="check">
         <input id="directory-open" type="checkbox" name="open" value="1" checked={filters.open} />
         <label for="directory-open">{localized(locale, '只看正在开放的', 'Open now only')}</label>

@@ -235,19 +235,6 @@ export async function listPlacesWithAncestors(db: Executor, ids: readonly number
   return result.rows;
 }
 
-/** Lists the services of each facility, in the services' order. */
-export async function listServicesOf(db: Executor, facilityIds: readonly number[]) {
-  if (facilityIds.length === 0) return [];
-  return db
-    .selectFrom('facility_service')
-    .innerJoin('service_type', 'service_type.id', 'facility_service.service_type_id')
-    .select(['facility_service.facility_id', 'service_type.id', 'service_type.code', 'service_type.name_zh', 'service_type.name_en'])
-    .where('facility_service.facility_id', 'in', facilityIds)
-    .orderBy('service_type.position')
-    .orderBy('service_type.id')
-    .execute();
-}
-
 /** Lists the weekly hours of each facility. */
 export async function listHoursOf(db: Executor, facilityIds: readonly number[]) {
   if (facilityIds.length === 0) return [];
@@ -308,16 +295,4 @@ export async function findListedFacility(db: Executor, id: number, organizationI
     .where('facility.id', '=', id)
     .where(listedBy(organizationId))
     .executeTakeFirst();
-}
-
-/** Lists the media ids of a facility's photos, in their order. */
-export async function listPhotoIds(db: Executor, facilityId: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom('facility_photo')
-    .select('media_id')
-    .where('facility_id', '=', facilityId)
-    .orderBy('position')
-    .orderBy('media_id')
-    .execute();
-  return rows.map((row) => row.media_id);
 }

@@ -4,6 +4,7 @@ import type { Locale } from '../../platform/i18n.ts';
 import { totalOf } from '../../platform/paging.ts';
 import { mediaForDisplay, type Media } from '../media/media.service.ts';
 import * as directoryRepository from './facility-directory.repository.ts';
+import { listPhotoIdsOf, listServicesOf } from './facility.repository.ts';
 import type { DirectoryFilter, PlaceStep } from './facility-directory.repository.ts';
 import type { DirectoryQuery } from './facility-directory.schema.ts';
 import type { FacilityStatus } from './facility.table.ts';
@@ -56,7 +57,8 @@ export interface DirectoryEntry {
   /** From the directory's top place down to the facility's place. */
   placePath: PathPlace[];
   services: Taxonomy[];
-  openNow: boolean;
+  /** Null when the facility has no regular hours and no exception today: nobody can say. */
+  openNow: boolean | null;
 }
 
 /** What the directory page shows. */
@@ -103,7 +105,8 @@ export interface PublicFacility {
   hours: WeeklyOpening[];
   /** Today's and later exceptions, soonest first. */
   exceptions: HoursException[];
-  openNow: boolean;
+  /** Null when the facility has no regular hours and no exception today: nobody can say. */
+  openNow: boolean | null;
   photos: Media[];
   /** "YYYY-MM-DD" on the facilities' clock at the moment asked about. */
   today: string;
@@ -138,6 +141,14 @@ function toException(row: { on_date: string; opens: string | null; closes: strin
     noteZh: row.note_zh,
     noteEn: row.note_en,
   };
+}
+
+/** Whether a listed facility takes visitors at `now`; null when it keeps no hours to tell by. */
+function openNowOf(status: DirectoryEntry['status'], hours: WeeklyOpening[], exceptions: HoursException[], now: Date): boolean | null {
+  if (status !== 'active') return false;
+  const today = localClock(now).date;
+  if (hours.length === 0 && !exceptions.some((exception) => exception.onDate === today)) return null;
+  return isOpenAt(hours, exceptions, now);
 }
 
 /** Groups rows by a key, keeping their order. */
@@ -227,7 +238,7 @@ export async function readDirectory(db: Executor, siteId: number, locale: Locale
   const [counted, paths, serviceLinks, hours, todays] = await Promise.all([
     totalOf(page, rows.length, () => directoryRepository.countDirectoryFacilities(db, filter, directoryCountLimit)),
     placePaths(db, rows.map((row) => row.place_id), scope.topPlaceId),
-    directoryRepository.listServicesOf(db, ids),
+    listServicesOf(db, ids),
     directoryRepository.listHoursOf(db, ids),
     directoryRepository.listExceptionsOn(db, ids, clock.date),
   ]);
@@ -247,9 +258,7 @@ export async function readDirectory(db: Executor, siteId: number, locale: Locale
       status,
       placePath: paths.get(row.place_id) ?? [],
       services: (servicesBy.get(row.id) ?? []).map(toTaxonomy),
-      openNow:
-        status === 'active' &&
-        isOpenAt((hoursBy.get(row.id) ?? []).map(toOpening), (exceptionsBy.get(row.id) ?? []).map(toException), now),
+      openNow: openNowOf(status, (hoursBy.get(row.id) ?? []).map(toOpening), (exceptionsBy.get(row.id) ?? []).map(toException), now),
     };
   });
   return {
@@ -287,10 +296,10 @@ export async function readFacilityPage(db: Executor, siteId: number, facilityId:
   const today = localClock(now).date;
   const [paths, serviceRows, hourRows, exceptionRows, photoIds] = await Promise.all([
     placePaths(db, [row.place_id], scope.topPlaceId),
-    directoryRepository.listServicesOf(db, [row.id]),
+    listServicesOf(db, [row.id]),
     directoryRepository.listHoursOf(db, [row.id]),
     directoryRepository.listUpcomingExceptions(db, row.id, today, upcomingExceptions),
-    directoryRepository.listPhotoIds(db, row.id),
+    listPhotoIdsOf(db, row.id),
   ]);
   const media = await mediaForDisplay(db, photoIds);
   const hours = hourRows.map(toOpening);
@@ -318,7 +327,7 @@ export async function readFacilityPage(db: Executor, siteId: number, facilityId:
     services: serviceRows.map(toTaxonomy),
     hours,
     exceptions,
-    openNow: status === 'active' && isOpenAt(hours, exceptions, now),
+    openNow: openNowOf(status, hours, exceptions, now),
     photos: photoIds.flatMap((id) => media.get(id) ?? []),
     today,
   };
