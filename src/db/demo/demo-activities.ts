@@ -654,16 +654,9 @@ export async function ensureDemoActivities(
       visibility: activity.visibility,
     });
     added += 1;
-    await activityRepository.replaceTopics(
-      tx,
-      id,
-      activity.topics.map((code) => known(topics, code, 'topic')),
-    );
-    await activityRepository.replaceOrganizers(
-      tx,
-      id,
-      activity.organizers.map((organizer) => ({ organizationId: organization(organizer.slug), role: organizer.role })),
-    );
+    await activityRepository.replaceTopics(tx, id, activity.topics.map((code) => known(topics, code, 'topic')));
+    const organizers = activity.organizers.map((organizer) => ({ organizationId: organization(organizer.slug), role: organizer.role }));
+    await activityRepository.replaceOrganizers(tx, id, organizers);
     for (const [index, stop] of (activity.stops ?? []).entries()) {
       const row = await activityRepository.insertStop(tx, {
         activity_id: id,

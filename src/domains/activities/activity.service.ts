@@ -349,19 +349,10 @@ export async function listActivities(
   const rows = await activityRepository.listActivities(db, filter, readable, query);
   const [total, organizerRows, tree] = await Promise.all([
     totalOf(query, rows.length, () => activityRepository.countActivities(db, filter, readable)),
-    activityRepository.listOrganizers(
-      db,
-      rows.map((row) => row.id),
-    ),
+    activityRepository.listOrganizers(db, rows.map((row) => row.id)),
     organizationTree(db),
   ]);
-  const items = rows.map((row) =>
-    withOrganizers(
-      row,
-      organizerRows.filter((organizer) => organizer.activity_id === row.id),
-      tree,
-    ),
-  );
+  const items = rows.map((row) => withOrganizers(row, organizerRows.filter((organizer) => organizer.activity_id === row.id), tree));
   return { items, total, limit: query.limit, offset: query.offset };
 }
 
@@ -406,20 +397,10 @@ export async function getActivityDetail(db: Executor, actor: Actor, id: number):
     activityRepository.listAttendees(db, id),
     activityRepository.listFollowUps(db, id),
     activityRepository.listPhotos(db, id),
-    mayEdit(
-      db,
-      actor,
-      organizerRows.map((organizer) => organizer.organization_id),
-    ),
+    mayEdit(db, actor, organizerRows.map((organizer) => organizer.organization_id)),
   ]);
   const activity = withOrganizers(row, organizerRows, tree);
-  const media =
-    photos.length === 0
-      ? new Map<number, Media>()
-      : await mediaForDisplay(
-          db,
-          photos.map((photo) => photo.media_id),
-        );
+  const media = photos.length === 0 ? new Map<number, Media>() : await mediaForDisplay(db, photos.map((photo) => photo.media_id));
   return {
     ...activity,
     day: activityDay(activity),
@@ -497,11 +478,7 @@ export async function getActivityDetail(db: Executor, actor: Actor, id: number):
 
 /** Tells whether the actor may change this activity (to show or hide the buttons). */
 export async function mayEditActivity(db: Executor, actor: Actor, activity: { organizers: readonly { id: number }[] }): Promise<boolean> {
-  return mayEdit(
-    db,
-    actor,
-    activity.organizers.map((organizer) => organizer.id),
-  );
+  return mayEdit(db, actor, activity.organizers.map((organizer) => organizer.id));
 }
 
 /** Refuses, as "not found", an actor who may not change this activity. */
@@ -560,11 +537,7 @@ async function assertOrganizersFit(tx: Executor, organizers: readonly OrganizerI
   if (new Set(organizers.map((organizer) => organizer.organizationId)).size !== organizers.length) {
     refuse(400, 'organizer_twice', activityMessages.organizerTwice(), 'organizationId');
   }
-  await assertOrganizationsExist(
-    tx,
-    organizers.map((organizer) => organizer.organizationId),
-    'organizationId',
-  );
+  await assertOrganizationsExist(tx, organizers.map((organizer) => organizer.organizationId), 'organizationId');
   if (!organizers.some((organizer) => organizer.role === 'organizer')) refuse(409, 'last_organizer', activityMessages.lastOrganizer(), 'role');
 }
 
@@ -621,6 +594,15 @@ interface Editing {
   organizers: OrganizerInput[];
 }
 
+/** Locks an activity's row for the rest of the transaction, refused as "not found" unless the actor may edit it. */
+async function lockEditable(tx: Executor, actor: Actor, activityId: number): Promise<{ startsAt: Date; organizers: OrganizerInput[] }> {
+  const locked = await activityRepository.lockActivity(tx, activityId);
+  if (!locked) throw notFound();
+  const organizers = (await activityRepository.listOrganizers(tx, [activityId])).map((row) => ({ organizationId: row.organization_id, role: row.role }));
+  if (!(await mayEdit(tx, actor, organizers.map((organizer) => organizer.organizationId)))) throw notFound();
+  return { startsAt: locked.starts_at, organizers };
+}
+
 /**
  * Runs a change to an activity the actor may edit (else "not found"): in one transaction, with the
  * activity's row locked, its time of change updated and an audit event recorded.
@@ -635,19 +617,8 @@ async function editActivity<T>(
   return db
     .transaction()
     .execute(async (tx) => {
-      const locked = await activityRepository.lockActivity(tx, activityId);
-      if (!locked) throw notFound();
-      const organizers = (await activityRepository.listOrganizers(tx, [activityId])).map((row) => ({ organizationId: row.organization_id, role: row.role }));
-      if (
-        !(await mayEdit(
-          tx,
-          actor,
-          organizers.map((organizer) => organizer.organizationId),
-        ))
-      ) {
-        throw notFound();
-      }
-      const { result, action, before, after } = await change({ tx, activityId, startsAt: locked.starts_at, organizers });
+      const { startsAt, organizers } = await lockEditable(tx, actor, activityId);
+      const { result, action, before, after } = await change({ tx, activityId, startsAt, organizers });
       await activityRepository.updateActivity(tx, activityId, {});
       await recordAudit(tx, actor, { action, entityType: 'activity', entityId: activityId, before, after });
       return result;
@@ -661,13 +632,7 @@ async function editActivity<T>(
  */
 export async function createActivity(db: Kysely<Database>, actor: Actor, input: ActivityInput): Promise<number> {
   await assertCanRead(db, actor);
-  if (
-    !(await mayEdit(
-      db,
-      actor,
-      input.organizers.map((organizer) => organizer.organizationId),
-    ))
-  ) {
+  if (!(await mayEdit(db, actor, input.organizers.map((organizer) => organizer.organizationId)))) {
     throw notFound();
   }
   const startsAt = resolveDateTime(input.startsAt);
@@ -736,17 +701,7 @@ export async function updateActivity(db: Kysely<Database>, actor: Actor, id: num
 export async function deleteActivity(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {
   await assertCanRead(db, actor);
   await db.transaction().execute(async (tx) => {
-    if (!(await activityRepository.lockActivity(tx, id))) throw notFound();
-    const organizers = await activityRepository.listOrganizers(tx, [id]);
-    if (
-      !(await mayEdit(
-        tx,
-        actor,
-        organizers.map((organizer) => organizer.organization_id),
-      ))
-    ) {
-      throw notFound();
-    }
+    await lockEditable(tx, actor, id);
     const [record, stops, sessions, items, attendees, followUps] = await Promise.all([
       activityRecord(tx, id),
       activityRepository.listStops(tx, id),
@@ -891,10 +846,17 @@ async function placePart(tx: Executor, table: PartTable, parentId: number, id: n
   await activityRepository.renumberParts(tx, table, rest);
 }
 
+/** A part to change, or (without an id) a new one of a kind; a new agenda item names its session. */
+type PartTarget = PartRef | { part: ActivityPart; id?: undefined } | { part: 'agendaItem'; sessionId: number; id?: undefined };
+
+/** The part of this kind with this id, or a new one when the id is undefined. */
+function partTarget(part: ActivityPart, id: number | undefined): PartTarget {
+  return id === undefined ? { part } : { part, id };
+}
+
 /** Where a new part or a changed one goes, and how it is written. */
 interface PartSave<R extends { id: number }> {
-  /** A part to change, or (without id) a new one; an agenda item names its session. */
-  target: { part: PartRef['part']; id?: number; sessionId?: number };
+  target: PartTarget;
   position: number | undefined;
   write: (editing: Editing, parentId: number, before: object | undefined) => Promise<R>;
 }
@@ -906,11 +868,10 @@ async function savePart<R extends { id: number }>(db: Kysely<Database>, actor: A
     let parentId = activityId;
     let before: object | undefined;
     if (target.id !== undefined) {
-      const ref = (target.part === 'agendaItem' ? { part: target.part, sessionId: target.sessionId ?? 0, id: target.id } : { part: target.part, id: target.id }) as PartRef;
-      ({ row: before, parentId } = await findPart(editing.tx, activityId, ref));
-    } else if (target.part === 'agendaItem') {
-      if (!(await activityRepository.findSession(editing.tx, activityId, target.sessionId ?? 0))) throw notFound();
-      parentId = target.sessionId ?? 0;
+      ({ row: before, parentId } = await findPart(editing.tx, activityId, target));
+    } else if (target.part === 'agendaItem' && 'sessionId' in target) {
+      if (!(await activityRepository.findSession(editing.tx, activityId, target.sessionId))) throw notFound();
+      parentId = target.sessionId;
     }
     const row = await save.write(editing, parentId, before);
     if (before === undefined || save.position !== undefined) await placePart(editing.tx, partTables[target.part], parentId, row.id, save.position);
@@ -976,7 +937,7 @@ async function stopValues(tx: Executor, actor: Actor, input: StopInput) {
 /** Adds a stop to the itinerary (last, or at `position`), at a facility or at a place, with its hosts; or changes one. */
 export async function saveStop(db: Kysely<Database>, actor: Actor, activityId: number, stopId: number | undefined, input: StopInput): Promise<number> {
   return savePart(db, actor, activityId, {
-    target: { part: 'stop', id: stopId },
+    target: partTarget('stop', stopId),
     position: input.position,
     write: async ({ tx }) => {
       const values = await stopValues(tx, actor, input);
@@ -1004,7 +965,7 @@ function sessionValues(input: SessionInput) {
 /** Adds a session (a meeting within the activity) or changes one. */
 export async function saveSession(db: Kysely<Database>, actor: Actor, activityId: number, sessionId: number | undefined, input: SessionInput): Promise<number> {
   return savePart(db, actor, activityId, {
-    target: { part: 'session', id: sessionId },
+    target: partTarget('session', sessionId),
     position: input.position,
     write: async ({ tx }) =>
       sessionId === undefined
@@ -1023,7 +984,7 @@ export async function saveAgendaItem(
   input: AgendaItemInput,
 ): Promise<number> {
   return savePart(db, actor, activityId, {
-    target: { part: 'agendaItem', id: itemId, sessionId },
+    target: itemId === undefined ? { part: 'agendaItem', sessionId } : { part: 'agendaItem', sessionId, id: itemId },
     position: input.position,
     write: async ({ tx }) => {
       await assertPersonExists(tx, input.speakerPersonId, 'speakerPersonId');
@@ -1086,7 +1047,7 @@ export async function saveAttendee(
   input: AttendeeInput,
 ): Promise<number> {
   return savePart(db, actor, activityId, {
-    target: { part: 'attendee', id: attendeeId },
+    target: partTarget('attendee', attendeeId),
     position: input.position,
     write: async (editing) => {
       const values = await attendeeValues(editing.tx, actor, editing, attendeeId, input);
@@ -1109,7 +1070,7 @@ export async function saveFollowUp(
   input: FollowUpInput,
 ): Promise<number> {
   return savePart(db, actor, activityId, {
-    target: { part: 'followUp', id: followUpId },
+    target: partTarget('followUp', followUpId),
     position: input.position,
     write: async ({ tx }) => {
       await assertOrganizationsExist(tx, [input.ownerOrganizationId], 'ownerOrganizationId');
