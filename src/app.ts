@@ -94,6 +94,10 @@ function toDomainError(error: FastifyError | DomainError): DomainError {
     const where = first?.instancePath ? first.instancePath.replace(/^\//, '') : error.validationContext;
     return new DomainError(400, 'invalid_request', `${where ?? 'request'}: ${first?.message ?? 'invalid value'}`);
   }
+  // A delete that other records still point to (a foreign key "restrict"): the user's step, not our fault.
+  if ((error as { code?: unknown }).code === '23503' && /delete/i.test(error.message)) {
+    return new DomainError(409, 'in_use', 'Other records still refer to this one; remove those references first.');
+  }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new DomainError(error.statusCode, error.code?.toLowerCase() ?? 'bad_request', error.message);
   }

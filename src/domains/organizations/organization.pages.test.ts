@@ -111,3 +111,24 @@ describe('the organization API', () => {
     expect(read.json().nameEn).toBe("Tianjin Women's Federation");
   });
 });
+
+describe('deleting an organization that activities name', () => {
+  it('is refused with a conflict that says why, and nothing is deleted', async () => {
+    const { db } = testApp.database;
+    const created = await bwfEditor.api('POST', '/api/v1/organizations', {
+      nameZh: '志愿者工作部',
+      nameEn: 'Volunteers Unit',
+      slug: 'bwf-volunteers-unit',
+      kind: 'department',
+      parentId: bwfId,
+    });
+    expect(created.statusCode).toBe(201);
+    const unitId: number = created.json().id;
+    const activity = await db.selectFrom('activity').select('id').orderBy('id').executeTakeFirstOrThrow();
+    await db.insertInto('activity_organizer').values({ activity_id: activity.id, organization_id: unitId, role: 'host' }).execute();
+    const refused = await bwfEditor.api('DELETE', `/api/v1/organizations/${unitId}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain('activities');
+    expect(await db.selectFrom('organization').select('id').where('id', '=', unitId).executeTakeFirst()).toBeDefined();
+  });
+});

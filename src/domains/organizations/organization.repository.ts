@@ -76,7 +76,11 @@ export async function countOrganizationDependents(db: Executor, id: number): Pro
     select (select count(*) from organization where parent_id = ${id})
          + (select count(*) from person where organization_id = ${id})
          + (select count(*) from position where organization_id = ${id})
-         + (select count(*) from site where organization_id = ${id}) as total`.execute(db);
+         + (select count(*) from site where organization_id = ${id})
+         + (select count(*) from facility where operator_organization_id = ${id})
+         + (select count(*) from activity_organizer where organization_id = ${id})
+         + (select count(*) from activity_attendee where organization_id = ${id})
+         + (select count(*) from activity_follow_up where owner_organization_id = ${id}) as total`.execute(db);
   return Number(result.rows[0]?.total ?? 0);
 }
 

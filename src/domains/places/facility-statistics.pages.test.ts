@@ -152,7 +152,7 @@ describe('the facility statistics page', () => {
   it('does not count a closed or temporarily closed women’s home toward coverage, and counts it by status', async () => {
     const community = place('测试统计社区');
     const closed = await addFacility('womens_home', '测试关闭的妇女之家', community, 'guanyinsi-wf', 'closed');
-    await addFacility('womens_home', '测试暂停的妇女之家', community, 'guanyinsi-wf', 'temporarily_closed');
+    const paused = await addFacility('womens_home', '测试暂停的妇女之家', community, 'guanyinsi-wf', 'temporarily_closed');
     const before = await editor.get(statistics({ place: place('观音寺街道') }));
     expect(rowOf(before.body, 'Statistics Test Community')).toMatchObject({
       "Women's home": '2',
@@ -167,7 +167,12 @@ describe('the facility statistics page', () => {
     await testApp.database.db.updateTable('facility').set({ status: 'active' }).where('id', '=', closed.id).execute();
     const after = await editor.get(statistics({ place: place('观音寺街道') }));
     expect(rowOf(after.body, 'Total')).toMatchObject({ "With an active women's home": '2', Coverage: '100%' });
+    // A community with two active women's homes is one community covered.
+    await testApp.database.db.updateTable('facility').set({ status: 'active' }).where('id', '=', paused.id).execute();
+    const twice = await editor.get(statistics({ place: place('观音寺街道') }));
+    expect(rowOf(twice.body, 'Total')).toMatchObject({ "Women's home": '3', "With an active women's home": '2', Coverage: '100%' });
     await testApp.database.db.updateTable('facility').set({ status: 'closed' }).where('id', '=', closed.id).execute();
+    await testApp.database.db.updateTable('facility').set({ status: 'temporarily_closed' }).where('id', '=', paused.id).execute();
   });
 
   it("narrows the counts to an operator's network: the organization and its units below", async () => {

@@ -322,3 +322,18 @@ describe('the lists of kinds and services', () => {
     expect((await bwfEditor.get('/workspace/facilities/new')).body).toContain('value="digital_skills"');
   });
 });
+
+describe('deleting a facility an activity visited', () => {
+  it('is refused with the reason on the confirmation page, and the facility stays', async () => {
+    const centre = await testApp.database.db
+      .selectFrom('facility')
+      .select('id')
+      .where('name_en', '=', 'Tongrentang Zhima Health Women’s Service Centre')
+      .executeTakeFirstOrThrow();
+    const refused = await bwfEditor.post(`/workspace/facilities/${centre.id}/delete`, {});
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('Activities record visits to this facility, so it cannot be deleted');
+    const still = await testApp.database.db.selectFrom('facility').select('id').where('id', '=', centre.id).executeTakeFirst();
+    expect(still).toBeDefined();
+  });
+});

@@ -940,7 +940,7 @@ export const facilityPages: FastifyPluginAsyncZod = async (app) => {
     return sendDetail(request, reply, facility.id, notice);
   });
 
-  app.get(`${byId}/delete`, { schema: { params: facilityParams } }, async (request, reply) => {
+  async function sendDeletePage(request: FastifyRequest<{ Params: { id: number } }>, reply: FastifyReply, error?: string) {
     const frame = workspaceFrame(request);
     const { locale } = frame;
     const facility = await facilityService.getFacilityDetail(app.db, actorOf(request), request.params.id);
@@ -956,12 +956,23 @@ export const facilityPages: FastifyPluginAsyncZod = async (app) => {
         action={`${base}/${facility.id}/delete`}
         back={`${base}/${facility.id}`}
         button={t(locale, 'delete')}
+        error={error}
       />,
+      error ? 409 : 200,
     );
-  });
+  }
+
+  app.get(`${byId}/delete`, { schema: { params: facilityParams } }, async (request, reply) => sendDeletePage(request, reply));
 
   app.post(`${byId}/delete`, { schema: { params: facilityParams } }, async (request, reply) => {
-    await facilityService.deleteFacility(app.db, actorOf(request), request.params.id);
+    try {
+      await facilityService.deleteFacility(app.db, actorOf(request), request.params.id);
+    } catch (error) {
+      if (error instanceof PlaceRuleError && error.status === 409) {
+        return sendDeletePage(request, reply, inLocale(workspaceFrame(request).locale, error.text));
+      }
+      throw error;
+    }
     return reply.redirect(base, 303);
   });
 

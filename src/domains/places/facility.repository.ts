@@ -163,6 +163,16 @@ export async function updateFacility(db: Executor, id: number, changes: Facility
 }
 
 /** Deletes a facility; its services, hours, exceptions and photo links go with it. */
+/** How many stops of activities were made at the facility: while any is recorded, the facility stays. */
+export async function countFacilityVisits(db: Executor, id: number): Promise<number> {
+  const row = await db
+    .selectFrom('activity_stop')
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .where('facility_id', '=', id)
+    .executeTakeFirst();
+  return Number(row?.total ?? 0);
+}
+
 export async function deleteFacility(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('facility').where('id', '=', id).execute();
 }

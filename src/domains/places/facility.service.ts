@@ -529,12 +529,20 @@ export async function updateFacility(db: Kysely<Database>, actor: Actor, id: num
 }
 
 /** Deletes a facility the actor may edit, with its services, hours, exceptions and photo links; audited with all of them. */
+const facilityVisitedMessage: Bilingual = {
+  zh: '有活动行程曾到访此服务阵地，不能删除；可将其状态改为“已关闭”。',
+  en: 'Activities record visits to this facility, so it cannot be deleted; set its status to closed instead.',
+};
+
 export async function deleteFacility(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {
   await assertCanRead(db, actor);
   await db.transaction().execute(async (tx) => {
     const row = await facilityRepository.findFacilityByIdForUpdate(tx, id);
     if (!row) throw notFound();
     await assertCan(tx, actor, 'edit_records', [row.operator_organization_id]);
+    if ((await facilityRepository.countFacilityVisits(tx, id)) > 0) {
+      throw new PlaceRuleError(409, 'in_use', facilityVisitedMessage, '_form');
+    }
     const before = await currentContent(tx, row);
     await facilityRepository.deleteFacility(tx, id);
     await recordAudit(tx, actor, { action: 'delete', entityType: 'facility', entityId: id, before: before.audit });
