@@ -31,8 +31,23 @@ export interface Network {
   organizations: { id: number; slug: string; name_zh: string; name_en: string; kind: string; parent_id: number | null }[];
 }
 
+// Read once per request, like the actor's roles (access.ts): a page asks several services about the same network.
+const networks = new WeakMap<Actor, Promise<Network>>();
+
+/** The network as the actor sees it, loaded once per actor (that is, per request). */
+export function loadNetwork(db: Executor, actor: Actor): Promise<Network> {
+  let network = networks.get(actor);
+  if (!network) {
+    network = readNetwork(db, actor);
+    networks.set(actor, network);
+    // A failed read is not kept: the next call tries again.
+    network.catch(() => networks.delete(actor));
+  }
+  return network;
+}
+
 /** Loads the network and the actor's edit rights in two queries. */
-export async function loadNetwork(db: Executor, actor: Actor): Promise<Network> {
+async function readNetwork(db: Executor, actor: Actor): Promise<Network> {
   const [organizations, editable] = await Promise.all([organizationRepository.listOrganizationTree(db), organizationsWhere(db, actor, 'edit_records')]);
   const byId = new Map(organizations.map((organization) => [organization.id, organization]));
   const ancestors = (id: number): number[] => {

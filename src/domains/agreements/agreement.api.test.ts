@@ -144,6 +144,10 @@ describe('the agreements API', () => {
       'progress_update create',
       'commitment update',
     ]);
+    const patched = await bwfEditor.api('PATCH', `/api/v1/documents/${document.id}`, { isPublic: true, docNumber: '京妇发〔2025〕1号' });
+    expect(patched.json()).toMatchObject({ isPublic: true, docNumber: '京妇发〔2025〕1号', progress: 100 });
+    expect((await twfEditor.api('PATCH', `/api/v1/documents/${document.id}`, { isPublic: false })).statusCode).toBe(404);
+    expect((await twfEditor.api('DELETE', `/api/v1/documents/${document.id}`)).statusCode).toBe(404);
     expect((await bwfEditor.api('DELETE', `/api/v1/documents/${document.id}`)).statusCode).toBe(204);
     expect((await reviewer.api('GET', `/api/v1/commitments/${commitment.json().id}`)).statusCode).toBe(404);
   });

@@ -211,8 +211,7 @@ export const agreementApi: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       const updated = await agreementService.updateDocument(app.db, actor, request.params.id, request.body);
-      const detail = await agreementService.getDocumentDetail(app.db, actor, updated.id);
-      return documentToOutput(updated, detail.progress);
+      return documentToOutput(updated, (await agreementService.getDocumentProgress(app.db, actor, updated.id)).progress);
     },
   );
 

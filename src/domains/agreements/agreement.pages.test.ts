@@ -98,6 +98,23 @@ describe('the documents list', () => {
   });
 });
 
+describe('the commitments list', () => {
+  it('filters by status as shown, responsible organization with its units, dimension and due range', async () => {
+    const overdue = await bwfEditor.get(`/workspace/agreements/commitments?status=overdue&organizationId=${organization('hebei-wf')}`);
+    expect(overdue.statusCode).toBe(200);
+    expect(overdue.body).toContain('Send grassroots federation officers to learn in Beijing and Tianjin');
+    expect(overdue.body).toContain('2 Learning from each other in building grassroots organizations</a>');
+    expect(overdue.body).not.toContain('Build model women');
+    const political = await testApp.database.db.selectFrom('work_dimension').select('id').where('code', '=', 'political').executeTakeFirstOrThrow();
+    const byDimension = await bwfEditor.get(`/workspace/agreements/commitments?dimensionId=${political.id}&dueTo=2024-12-31`);
+    expect(byDimension.body).toContain('Organize the joint theory study sessions');
+    expect(byDimension.body).not.toContain('2025-06-30');
+    const wrong = await bwfEditor.get('/workspace/agreements/commitments?status=late');
+    expect(wrong.statusCode).toBe(400);
+    expect(fieldError(wrong.body, 'status')).toBeTruthy();
+  });
+});
+
 describe('the demo documents', () => {
   it('shows the agreement with its parties, term, overall progress and each measure rolled up from its commitments', async () => {
     const id = await documentId(agreementTitle);
@@ -212,6 +229,11 @@ describe('changing documents, measures and commitments through the forms', () =>
     const second = await bwfEditor.post(`/workspace/agreements/${created}/measures`, { number: '1.1', titleZh: '联席会议', parentId: String(one) });
     expect(second.statusCode).toBe(303);
     const child = await measureId('京津家庭教育合作协议', '1.1');
+    // The form offers neither the measure itself nor one below it as a parent; a hand-made request is refused.
+    const form = await bwfEditor.get(`/workspace/agreements/measures/${one}/edit`);
+    expect(form.body).not.toContain(`<option value="${child}"`);
+    expect(form.body).not.toContain(`<option value="${one}"`);
+    expect((await bwfEditor.get(`/workspace/agreements/measures/${child}/edit`)).body).toContain(`<option value="${one}" selected`);
     const cycle = await bwfEditor.post(`/workspace/agreements/measures/${one}`, { number: '1', titleZh: '建立工作机制', parentId: String(child) });
     expect(cycle.statusCode).toBe(400);
     expect(fieldError(cycle.body, 'parentId')).toBe('A measure cannot be put under itself or a measure below it.');
@@ -271,6 +293,25 @@ describe('changing documents, measures and commitments through the forms', () =>
     expect(page.body).toContain('Set to: progress 100%, Done');
     expect(page.body).toContain(`href="${seedArticle}"`);
     expect((await bwfEditor.get(`/workspace/agreements/${created}`)).body).toContain('value="100" aria-label="Overall progress"');
+  });
+
+  it("changes a progress update's note and evidence, and deletes it, leaving the commitment as it is", async () => {
+    const update = await testApp.database.db.selectFrom('progress_update').select(['id', 'commitment_id']).where('note_zh', '=', '举办三场讲座').executeTakeFirstOrThrow();
+    const form = await bwfEditor.get(`/workspace/agreements/updates/${update.id}/edit`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="2025-05-01"');
+    expect((await twfEditor.get(`/workspace/agreements/updates/${update.id}/edit`)).statusCode).toBe(404);
+    const changed = await bwfEditor.post(`/workspace/agreements/updates/${update.id}`, { reportedOn: '2025-05-02', noteZh: '举办三场家庭教育讲座', noteEn: '', articleId: '' });
+    expect(changed.statusCode).toBe(303);
+    const page = await bwfEditor.get(`/workspace/agreements/commitments/${update.commitment_id}`);
+    expect(page.body).toContain('举办三场家庭教育讲座');
+    expect(page.body).not.toContain(`href="${seedArticle}"`);
+    const ask = await bwfEditor.get(`/workspace/agreements/updates/${update.id}/delete`);
+    expect(ask.body).toContain("The commitment's progress and status stay as they are.");
+    expect((await bwfEditor.post(`/workspace/agreements/updates/${update.id}/delete`)).statusCode).toBe(303);
+    const commitment = await testApp.database.db.selectFrom('commitment').select(['progress', 'status']).where('id', '=', update.commitment_id).executeTakeFirstOrThrow();
+    expect(commitment).toEqual({ progress: 100, status: 'done' });
+    expect(await testApp.database.db.selectFrom('progress_update').select('id').where('id', '=', update.id).executeTakeFirst()).toBeUndefined();
   });
 
   it('asks before deleting a measure, saying what goes with it, and deletes it with its commitments', async () => {

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
-import { ConfirmPage } from '../../platform/confirm-page.tsx';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextAreaField, TextField, type FormState } from '../../platform/forms.tsx';
 import { TrustedHtml } from '../../platform/html.tsx';
@@ -17,12 +16,12 @@ import type { AgreementDocument, DocumentDetail, DocumentListItem, Measure, Meas
 import {
   agreementsHref,
   CheckboxesField,
-  commitmentHref,
   CommitmentRows,
-  confirmDeleteText,
   Crumbs,
+  DeleteConfirmation,
   documentHref,
   documentTitle,
+  FormPage,
   formWithServiceError,
   joinListFields,
   kindName,
@@ -35,7 +34,7 @@ import {
   organizationOptions,
   Paragraphs,
   ProgressBar,
-  stringValues,
+  submitForm,
   submittedQuery,
   Tags,
   textIn,
@@ -170,11 +169,11 @@ function MeasureItem(props: { locale: Locale; measure: MeasureNode; commitments:
         </p>
       ) : null}
       {measure.children.length > 0 ? (
-        <ol class="measures">
+        <ul class="measures">
           {measure.children.map((child) => (
             <MeasureItem locale={locale} measure={child} commitments={props.commitments} editable={props.editable} mayRecord={props.mayRecord} />
           ))}
-        </ol>
+        </ul>
       ) : null}
     </li>
   );
@@ -262,11 +261,11 @@ function DocumentView(props: { frame: WorkspaceFrame; document: DocumentDetail; 
       ) : null}
       <h2>{localized(locale, '措施', 'Measures')}</h2>
       {document.measures.length > 0 ? (
-        <ol class="measures">
+        <ul class="measures">
           {document.measures.map((measure) => (
             <MeasureItem locale={locale} measure={measure} commitments={byMeasure} editable={document.editable} mayRecord={props.mayRecord} />
           ))}
-        </ol>
+        </ul>
       ) : (
         <p class="muted">{localized(locale, '尚未录入措施。', 'No measures recorded yet.')}</p>
       )}
@@ -289,90 +288,85 @@ function DocumentFormView(props: { frame: WorkspaceFrame; form: FormState; organ
   const title = document ? `${t(locale, 'edit')}: ${documentTitle(locale, document)}` : localized(locale, '新建文件', 'New document');
   const options = organizationOptions(locale, props.organizations);
   return (
-    <WorkspaceLayout frame={frame} area="agreements" title={title}>
-      <Crumbs locale={locale} document={document} />
-      <h1>{title}</h1>
-      <FormErrorSummary form={form} locale={locale} />
-      <form method="post" action={document ? documentHref(document.id) : agreementsHref} novalidate>
-        <CsrfField token={frame.csrfToken} />
-        <div class="columns">
-          <SelectField name="kind" label={t(locale, 'kind')} form={form} options={kindOptions(locale)} required />
-          <TextField
-            name="docNumber"
-            label={localized(locale, '文号', 'Document number')}
-            hint={localized(locale, '按原文填写，如 京妇发〔2024〕3号；没有时留空。', 'As printed, e.g. 京妇发〔2024〕3号; empty when there is none.')}
+    <FormPage
+      frame={frame}
+      title={title}
+      form={form}
+      action={document ? documentHref(document.id) : agreementsHref}
+      back={document ? documentHref(document.id) : agreementsHref}
+      document={document}
+    >
+      <div class="columns">
+        <SelectField name="kind" label={t(locale, 'kind')} form={form} options={kindOptions(locale)} required />
+        <TextField
+          name="docNumber"
+          label={localized(locale, '文号', 'Document number')}
+          hint={localized(locale, '按原文填写，如 京妇发〔2024〕3号；没有时留空。', 'As printed, e.g. 京妇发〔2024〕3号; empty when there is none.')}
+          form={form}
+        />
+        <TextField
+          name="signedOn"
+          type="date"
+          label={localized(locale, '签订或印发日期', 'Signed or issued on')}
+          hint={localized(locale, '协议的签订日期，或通知、方案的印发日期。', "An agreement's signing day, or the day a circular or plan was issued.")}
+          form={form}
+          required
+        />
+      </div>
+      <div class="columns">
+        <TextField name="titleZh" label={localized(locale, '中文标题', 'Title in Chinese')} form={form} required />
+        <TextField name="titleEn" label={localized(locale, '英文标题', 'Title in English')} form={form} />
+      </div>
+      <div class="columns">
+        <MultiSelectField
+          name="partyIds"
+          label={localized(locale, '签约方（协议）', 'Parties (agreements)')}
+          hint={localized(locale, '协议至少两方；通知和方案不填。', 'At least two for an agreement; none for a circular or plan.')}
+          form={form}
+          options={options}
+        />
+        <div>
+          <SelectField
+            name="issuerId"
+            label={localized(locale, '发文单位（通知、方案）', 'Issuer (circulars and plans)')}
+            hint={localized(locale, '协议不填。', 'Empty for an agreement.')}
             form={form}
+            options={[{ value: '', label: t(locale, 'none') }, ...options]}
+          />
+          <TextField name="startsOn" type="date" label={localized(locale, '协议期限起始', 'Term starts')} form={form} />
+          <TextField name="endsOn" type="date" label={localized(locale, '协议期限终止', 'Term ends')} form={form} />
+        </div>
+      </div>
+      <div class="columns versions">
+        <fieldset class="version" lang="zh-CN">
+          <legend>{localized(locale, '中文版', 'Chinese version')}</legend>
+          <TextAreaField
+            name="bodyZh"
+            label={localized(locale, '正文（Markdown）', 'Text (Markdown)')}
+            hint={localized(locale, '用 # 标题、**粗体**、- 列表。', 'Use # headings, **bold**, - lists.')}
+            form={form}
+            rows={12}
           />
           <TextField
-            name="signedOn"
-            type="date"
-            label={localized(locale, '签订或印发日期', 'Signed or issued on')}
-            hint={localized(locale, '协议的签订日期，或通知、方案的印发日期。', "An agreement's signing day, or the day a circular or plan was issued.")}
+            name="attachmentsZh"
+            label={localized(locale, '附件（图片库编号）', 'Attachments (media numbers)')}
+            hint={localized(locale, '图片库中图片的编号，以逗号分隔。', 'Numbers of media library images, separated by commas.')}
             form={form}
-            required
           />
-        </div>
-        <div class="columns">
-          <TextField name="titleZh" label={localized(locale, '中文标题', 'Title in Chinese')} form={form} required />
-          <TextField name="titleEn" label={localized(locale, '英文标题', 'Title in English')} form={form} />
-        </div>
-        <div class="columns">
-          <MultiSelectField
-            name="partyIds"
-            label={localized(locale, '签约方（协议）', 'Parties (agreements)')}
-            hint={localized(locale, '协议至少两方；通知和方案不填。', 'At least two for an agreement; none for a circular or plan.')}
-            form={form}
-            options={options}
-          />
-          <div>
-            <SelectField
-              name="issuerId"
-              label={localized(locale, '发文单位（通知、方案）', 'Issuer (circulars and plans)')}
-              hint={localized(locale, '协议不填。', 'Empty for an agreement.')}
-              form={form}
-              options={[{ value: '', label: t(locale, 'none') }, ...options]}
-            />
-            <TextField name="startsOn" type="date" label={localized(locale, '协议期限起始', 'Term starts')} form={form} />
-            <TextField name="endsOn" type="date" label={localized(locale, '协议期限终止', 'Term ends')} form={form} />
-          </div>
-        </div>
-        <div class="columns versions">
-          <fieldset class="version" lang="zh-CN">
-            <legend>{localized(locale, '中文版', 'Chinese version')}</legend>
-            <TextAreaField
-              name="bodyZh"
-              label={localized(locale, '正文（Markdown）', 'Text (Markdown)')}
-              hint={localized(locale, '用 # 标题、**粗体**、- 列表。', 'Use # headings, **bold**, - lists.')}
-              form={form}
-              rows={12}
-            />
-            <TextField
-              name="attachmentsZh"
-              label={localized(locale, '附件（图片库编号）', 'Attachments (media numbers)')}
-              hint={localized(locale, '图片库中图片的编号，以逗号分隔。', 'Numbers of media library images, separated by commas.')}
-              form={form}
-            />
-          </fieldset>
-          <fieldset class="version" lang="en">
-            <legend>{localized(locale, '英文版', 'English version')}</legend>
-            <TextAreaField name="bodyEn" label={localized(locale, '正文（Markdown）', 'Text (Markdown)')} form={form} rows={12} />
-            <TextField name="attachmentsEn" label={localized(locale, '附件（图片库编号）', 'Attachments (media numbers)')} form={form} />
-          </fieldset>
-        </div>
-        <div class="field">
-          <label>
-            <input type="checkbox" name="isPublic" value="on" checked={form.values.isPublic === 'on' || form.values.isPublic === 'true'} />{' '}
-            {localized(locale, '在公开页面列出', 'List on the public transparency page')}
-          </label>
-        </div>
-        <p class="actions">
-          <button class="primary" type="submit">
-            {t(locale, 'save')}
-          </button>
-          <a href={document ? documentHref(document.id) : agreementsHref}>{t(locale, 'cancel')}</a>
-        </p>
-      </form>
-    </WorkspaceLayout>
+        </fieldset>
+        <fieldset class="version" lang="en">
+          <legend>{localized(locale, '英文版', 'English version')}</legend>
+          <TextAreaField name="bodyEn" label={localized(locale, '正文（Markdown）', 'Text (Markdown)')} form={form} rows={12} />
+          <TextField name="attachmentsEn" label={localized(locale, '附件（图片库编号）', 'Attachments (media numbers)')} form={form} />
+        </fieldset>
+      </div>
+      <div class="field">
+        <label>
+          <input type="checkbox" name="isPublic" value="on" checked={form.values.isPublic === 'on' || form.values.isPublic === 'true'} />{' '}
+          {localized(locale, '在公开页面列出', 'List on the public transparency page')}
+        </label>
+      </div>
+    </FormPage>
   );
 }
 
@@ -464,70 +458,63 @@ function MeasureFormView(props: {
   const { locale } = frame;
   const title = measure ? `${t(locale, 'edit')}: ${measureLabel(locale, measure)}` : localized(locale, '新增措施', 'New measure');
   const action = measure ? measureHref(measure.id) : `${documentHref(document.id)}/measures`;
+  // A measure cannot go under itself or a measure below it: those are the ones after it in reading order, deeper than it.
+  const own = measure ? props.measures.findIndex((candidate) => candidate.id === measure.id) : -1;
+  const ownDepth = props.measures[own]?.depth ?? 0;
+  const below = own < 0 ? -1 : props.measures.findIndex((candidate, index) => index > own && candidate.depth <= ownDepth);
+  const parents = own < 0 ? props.measures : [...props.measures.slice(0, own), ...(below < 0 ? [] : props.measures.slice(below))];
   return (
-    <WorkspaceLayout frame={frame} area="agreements" title={title}>
-      <Crumbs locale={locale} document={document} />
-      <h1>{title}</h1>
-      <FormErrorSummary form={form} locale={locale} />
-      <form method="post" action={action} novalidate>
-        <CsrfField token={frame.csrfToken} />
-        <div class="columns">
-          <TextField
-            name="number"
-            label={localized(locale, '编号', 'Number')}
-            hint={localized(locale, '按文件中的编号，如 3 或 3.2。', 'As numbered in the document, e.g. 3 or 3.2.')}
-            form={form}
-            required
-          />
-          <SelectField
-            name="parentId"
-            label={localized(locale, '上级措施', 'Parent measure')}
-            form={form}
-            options={[
-              { value: '', label: localized(locale, '（无，顶层措施）', '(none: at the top)') },
-              ...props.measures.map((candidate) => ({ value: String(candidate.id), label: `${'  '.repeat(candidate.depth)}${measureLabel(locale, candidate)}` })),
-            ]}
-          />
-          <TextField
-            name="position"
-            label={localized(locale, '排序', 'Order')}
-            hint={localized(locale, '同级措施按此数字排列；留空则排在最后。', 'Measures beside each other are ordered by it; empty: last.')}
-            form={form}
-          />
-        </div>
-        <div class="columns versions">
-          <fieldset class="version" lang="zh-CN">
-            <legend>{localized(locale, '中文版', 'Chinese version')}</legend>
-            <TextField name="titleZh" label={localized(locale, '标题', 'Title')} form={form} required />
-            <TextAreaField name="bodyZh" label={localized(locale, '内容', 'Text')} hint={localized(locale, '空行分段。', 'An empty line between paragraphs.')} form={form} rows={6} />
-          </fieldset>
-          <fieldset class="version" lang="en">
-            <legend>{localized(locale, '英文版', 'English version')}</legend>
-            <TextField name="titleEn" label={localized(locale, '标题', 'Title')} form={form} />
-            <TextAreaField name="bodyEn" label={localized(locale, '内容', 'Text')} form={form} rows={6} />
-          </fieldset>
-        </div>
-        <CheckboxesField
-          name="dimensionIds"
-          label={localized(locale, '工作维度', 'Work dimensions')}
+    <FormPage frame={frame} title={title} form={form} action={action} back={measure ? measureHref(measure.id) : documentHref(document.id)} document={document}>
+      <div class="columns">
+        <TextField
+          name="number"
+          label={localized(locale, '编号', 'Number')}
+          hint={localized(locale, '按文件中的编号，如 3 或 3.2。', 'As numbered in the document, e.g. 3 or 3.2.')}
           form={form}
-          options={props.dimensions.map((dimension) => ({ value: String(dimension.id), label: textIn(locale, dimension.nameZh, dimension.nameEn) }))}
+          required
         />
-        <CheckboxesField
-          name="topicIds"
-          label={localized(locale, '主题', 'Topics')}
-          hint={localized(locale, '与活动共用的主题。', 'The topics activities use too.')}
+        <SelectField
+          name="parentId"
+          label={localized(locale, '上级措施', 'Parent measure')}
           form={form}
-          options={props.topics.map((topic) => ({ value: String(topic.id), label: textIn(locale, topic.nameZh, topic.nameEn) }))}
+          options={[
+            { value: '', label: localized(locale, '（无，顶层措施）', '(none: at the top)') },
+            ...parents.map((candidate) => ({ value: String(candidate.id), label: `${'\u00a0\u00a0'.repeat(candidate.depth)}${measureLabel(locale, candidate)}` })),
+          ]}
         />
-        <p class="actions">
-          <button class="primary" type="submit">
-            {t(locale, 'save')}
-          </button>
-          <a href={measure ? measureHref(measure.id) : documentHref(document.id)}>{t(locale, 'cancel')}</a>
-        </p>
-      </form>
-    </WorkspaceLayout>
+        <TextField
+          name="position"
+          label={localized(locale, '排序', 'Order')}
+          hint={localized(locale, '同级措施按此数字排列；留空则排在最后。', 'Measures beside each other are ordered by it; empty: last.')}
+          form={form}
+        />
+      </div>
+      <div class="columns versions">
+        <fieldset class="version" lang="zh-CN">
+          <legend>{localized(locale, '中文版', 'Chinese version')}</legend>
+          <TextField name="titleZh" label={localized(locale, '标题', 'Title')} form={form} required />
+          <TextAreaField name="bodyZh" label={localized(locale, '内容', 'Text')} hint={localized(locale, '空行分段。', 'An empty line between paragraphs.')} form={form} rows={6} />
+        </fieldset>
+        <fieldset class="version" lang="en">
+          <legend>{localized(locale, '英文版', 'English version')}</legend>
+          <TextField name="titleEn" label={localized(locale, '标题', 'Title')} form={form} />
+          <TextAreaField name="bodyEn" label={localized(locale, '内容', 'Text')} form={form} rows={6} />
+        </fieldset>
+      </div>
+      <CheckboxesField
+        name="dimensionIds"
+        label={localized(locale, '工作维度', 'Work dimensions')}
+        form={form}
+        options={props.dimensions.map((dimension) => ({ value: String(dimension.id), label: textIn(locale, dimension.nameZh, dimension.nameEn) }))}
+      />
+      <CheckboxesField
+        name="topicIds"
+        label={localized(locale, '主题', 'Topics')}
+        hint={localized(locale, '与活动共用的主题。', 'The topics activities use too.')}
+        form={form}
+        options={props.topics.map((topic) => ({ value: String(topic.id), label: textIn(locale, topic.nameZh, topic.nameEn) }))}
+      />
+    </FormPage>
   );
 }
 
@@ -684,17 +671,14 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     if (!(await agreementService.mayCreateDocuments(app.db, actor))) throw notFound();
-    const body = joinListFields(request.body, ['partyIds']);
-    const parsed = parseForm(documentInput, body, locale);
-    if (!parsed.ok) return sendDocumentForm(request, reply, localizeForm(parsed.form, locale), 400);
-    try {
-      const created = await agreementService.createDocument(app.db, actor, parsed.value);
-      return reply.redirect(documentHref(created.id), 303);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(body)), error, locale);
-      if (!form) throw error;
-      return sendDocumentForm(request, reply, form, (error as DomainError).status);
-    }
+    const submitted = await submitForm(
+      locale,
+      documentInput,
+      joinListFields(request.body, ['partyIds']),
+      (value) => agreementService.createDocument(app.db, actor, value),
+      (form, status) => sendDocumentForm(request, reply, form, status),
+    );
+    return submitted.done ? reply.redirect(documentHref(submitted.result.id), 303) : submitted.shown;
   });
 
   app.get(`${agreementsHref}/measures/:id`, { schema: { params: idParams } }, async (request, reply) => {
@@ -723,17 +707,14 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     const measure = await agreementService.getMeasureDetail(app.db, actor, request.params.id);
     // Refuse before looking at the form, so that a reader cannot tell an editable record from another.
     if (!measure.editable) throw notFound();
-    const body = joinListFields(request.body, ['dimensionIds', 'topicIds']);
-    const parsed = parseForm(measureInput, body, locale);
-    if (!parsed.ok) return sendMeasureForm(request, reply, measure.documentId, localizeForm(parsed.form, locale), 400, measure);
-    try {
-      await agreementService.updateMeasure(app.db, actor, measure.id, parsed.value);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(body)), error, locale);
-      if (!form) throw error;
-      return sendMeasureForm(request, reply, measure.documentId, form, (error as DomainError).status, measure);
-    }
-    return reply.redirect(measureHref(measure.id), 303);
+    const submitted = await submitForm(
+      locale,
+      measureInput,
+      joinListFields(request.body, ['dimensionIds', 'topicIds']),
+      (value) => agreementService.updateMeasure(app.db, actor, measure.id, value),
+      (form, status) => sendMeasureForm(request, reply, measure.documentId, form, status, measure),
+    );
+    return submitted.done ? reply.redirect(measureHref(measure.id), 303) : submitted.shown;
   });
 
   app.get(`${agreementsHref}/measures/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
@@ -750,14 +731,12 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     );
     return sendWorkspacePage(
       reply,
-      <ConfirmPage
+      <DeleteConfirmation
         frame={frame}
-        area="agreements"
-        title={`${t(frame.locale, 'delete')}: ${name}`}
-        text={confirmDeleteText(frame.locale, name, consequence)}
+        name={name}
+        consequence={consequence}
         action={`${measureHref(measure.id)}/delete`}
         back={measureHref(measure.id)}
-        button={t(frame.locale, 'delete')}
       />,
     );
   });
@@ -778,16 +757,14 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     if (!actor.isPlatformAdmin) throw notFound();
     const { locale } = workspaceFrame(request);
-    const parsed = parseForm(workDimensionInput, request.body, locale);
-    if (!parsed.ok) return sendDimensions(request, reply, localizeForm(parsed.form, locale), 400);
-    try {
-      await agreementService.createWorkDimension(app.db, actor, parsed.value);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(request.body)), error, locale);
-      if (!form) throw error;
-      return sendDimensions(request, reply, form, (error as DomainError).status);
-    }
-    return reply.redirect(`${agreementsHref}/dimensions`, 303);
+    const submitted = await submitForm(
+      locale,
+      workDimensionInput,
+      joinListFields(request.body, []),
+      (value) => agreementService.createWorkDimension(app.db, actor, value),
+      (form, status) => sendDimensions(request, reply, form, status),
+    );
+    return submitted.done ? reply.redirect(`${agreementsHref}/dimensions`, 303) : submitted.shown;
   });
 
   app.get(`${agreementsHref}/dimensions/:id/edit`, { schema: { params: idParams } }, async (request, reply) => {
@@ -799,29 +776,24 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     const dimension = await agreementService.getWorkDimension(app.db, actor, request.params.id);
-    const parsed = parseForm(workDimensionInput, request.body, locale);
-    if (!parsed.ok) return sendDimensions(request, reply, localizeForm(parsed.form, locale), 400, dimension);
-    try {
-      await agreementService.updateWorkDimension(app.db, actor, dimension.id, parsed.value);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(request.body)), error, locale);
-      if (!form) throw error;
-      return sendDimensions(request, reply, form, (error as DomainError).status, dimension);
-    }
-    return reply.redirect(`${agreementsHref}/dimensions`, 303);
+    const submitted = await submitForm(
+      locale,
+      workDimensionInput,
+      joinListFields(request.body, []),
+      (value) => agreementService.updateWorkDimension(app.db, actor, dimension.id, value),
+      (form, status) => sendDimensions(request, reply, form, status, dimension),
+    );
+    return submitted.done ? reply.redirect(`${agreementsHref}/dimensions`, 303) : submitted.shown;
   });
 
   function dimensionDeletePage(frame: WorkspaceFrame, dimension: WorkDimension, error?: string): VNode {
     const name = textIn(frame.locale, dimension.nameZh, dimension.nameEn);
     return (
-      <ConfirmPage
+      <DeleteConfirmation
         frame={frame}
-        area="agreements"
-        title={`${t(frame.locale, 'delete')}: ${name}`}
-        text={confirmDeleteText(frame.locale, name)}
+        name={name}
         action={`${agreementsHref}/dimensions/${dimension.id}/delete`}
         back={`${agreementsHref}/dimensions`}
-        button={t(frame.locale, 'delete')}
         error={error}
       />
     );
@@ -857,17 +829,14 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     const document = await editableDocument(request, request.params.id);
-    const body = joinListFields(request.body, ['partyIds']);
-    const parsed = parseForm(documentInput, body, locale);
-    if (!parsed.ok) return sendDocumentForm(request, reply, localizeForm(parsed.form, locale), 400, document);
-    try {
-      await agreementService.updateDocument(app.db, actor, document.id, parsed.value);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(body)), error, locale);
-      if (!form) throw error;
-      return sendDocumentForm(request, reply, form, (error as DomainError).status, document);
-    }
-    return sendDocument(request, reply, document.id, t(locale, 'saved'));
+    const submitted = await submitForm(
+      locale,
+      documentInput,
+      joinListFields(request.body, ['partyIds']),
+      (value) => agreementService.updateDocument(app.db, actor, document.id, value),
+      (form, status) => sendDocumentForm(request, reply, form, status, document),
+    );
+    return submitted.done ? sendDocument(request, reply, document.id, t(locale, 'saved')) : submitted.shown;
   });
 
   app.get(`${agreementsHref}/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
@@ -877,14 +846,12 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     const consequence = localized(frame.locale, '其措施、承诺和进展记录将一并删除。', 'Its measures, commitments and progress updates go with it.');
     return sendWorkspacePage(
       reply,
-      <ConfirmPage
+      <DeleteConfirmation
         frame={frame}
-        area="agreements"
-        title={`${t(frame.locale, 'delete')}: ${name}`}
-        text={confirmDeleteText(frame.locale, name, consequence)}
+        name={name}
+        consequence={consequence}
         action={`${documentHref(document.id)}/delete`}
         back={documentHref(document.id)}
-        button={t(frame.locale, 'delete')}
       />,
     );
   });
@@ -907,16 +874,13 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     const document = await editableDocument(request, request.params.id);
-    const body = joinListFields(request.body, ['dimensionIds', 'topicIds']);
-    const parsed = parseForm(measureInput, body, locale);
-    if (!parsed.ok) return sendMeasureForm(request, reply, document.id, localizeForm(parsed.form, locale), 400);
-    try {
-      const created = await agreementService.createMeasure(app.db, actor, document.id, parsed.value);
-      return reply.redirect(measureHref(created.id), 303);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(body)), error, locale);
-      if (!form) throw error;
-      return sendMeasureForm(request, reply, document.id, form, (error as DomainError).status);
-    }
+    const submitted = await submitForm(
+      locale,
+      measureInput,
+      joinListFields(request.body, ['dimensionIds', 'topicIds']),
+      (value) => agreementService.createMeasure(app.db, actor, document.id, value),
+      (form, status) => sendMeasureForm(request, reply, document.id, form, status),
+    );
+    return submitted.done ? reply.redirect(measureHref(submitted.result.id), 303) : submitted.shown;
   });
 };

@@ -305,6 +305,26 @@ describe('progress updates', () => {
     expect(await count('progress_update')).toBe(before);
   });
 
+  it("keeps an internal activity out of the timeline of those who may not read it, and out of their reports", async () => {
+    const kind = await database.db.selectFrom('activity_kind').select('id').executeTakeFirstOrThrow();
+    const internal = await database.db
+      .insertInto('activity')
+      .values({ kind_id: kind.id, title_zh: '天津市妇联内部研讨', starts_at: new Date('2026-04-01T01:00:00Z'), ends_at: new Date('2026-04-01T03:00:00Z'), visibility: 'internal' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await database.db.insertInto('activity_organizer').values({ activity_id: internal.id, organization_id: organization('twf'), role: 'organizer' }).execute();
+    const twf = await demoCommitment('Host the joint meeting of 2024');
+    const report = progressUpdateInput.parse({ reportedOn: '2026-04-02', noteZh: '内部研讨形成方案', activityId: String(internal.id) });
+    await commitmentService.reportProgress(database.db, twfEditor, twf, report);
+    const seenByTwf = await commitmentService.listProgressUpdates(database.db, twfEditor, { commitmentId: twf });
+    expect(seenByTwf.at(-1)?.evidence.activity?.titleZh).toBe('天津市妇联内部研讨');
+    const seenByBwf = await commitmentService.listProgressUpdates(database.db, reviewer, { commitmentId: twf });
+    expect(seenByBwf.at(-1)?.noteZh).toBe('内部研讨形成方案');
+    expect(seenByBwf.at(-1)?.evidence.activity).toBeNull();
+    const bwf = await database.db.selectFrom('commitment').select('id').where('what_zh', '=', '承办 2023 年度联席会议').executeTakeFirstOrThrow();
+    expect(await refusal(commitmentService.reportProgress(database.db, bwfEditor, bwf.id, report))).toBe('400 invalid activityId');
+  });
+
   it("shows a measure's timeline in date order with the seed's exchange visit and published update as evidence", async () => {
     const measure = await database.db.selectFrom('measure').select('id').where('number', '=', '3.1').executeTakeFirstOrThrow();
     const timeline = await commitmentService.listProgressUpdates(database.db, reviewer, { measureId: measure.id });

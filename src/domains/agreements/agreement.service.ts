@@ -254,12 +254,26 @@ export async function listDocuments(db: Executor, actor: Actor, query: DocumentQ
   return { items, total, limit: query.limit, offset: query.offset };
 }
 
+/** The newest documents' titles, for a filter's choice. */
+export async function listDocumentChoices(db: Executor, actor: Actor, limit = 200) {
+  await assertCanRead(db, actor);
+  const rows = await documentRepository.listDocumentTitles(db, limit);
+  return rows.map((row) => ({ id: row.id, kind: row.kind, titleZh: row.title_zh, titleEn: row.title_en }));
+}
+
 /** Reads one document. */
 export async function getDocument(db: Executor, actor: Actor, id: number): Promise<AgreementDocument> {
   await assertCanRead(db, actor);
   const document = await loadDocument(db, await loadNetwork(db, actor), id);
   if (!document) throw notFound();
   return document;
+}
+
+/** A document's progress, rolled up from its commitments by weight. */
+export async function getDocumentProgress(db: Executor, actor: Actor, id: number): Promise<Rollup> {
+  await assertCanRead(db, actor);
+  const [sums] = await commitmentRepository.sumProgressByDocument(db, [id]);
+  return rollupOf(sums ? sumsOf(sums) : undefined);
 }
 
 /** Tells whether the actor may change a document and its measures. */

@@ -1,15 +1,22 @@
-import type { VNode } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
+import type { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
-import type { FormState } from '../../platform/forms.tsx';
+import { ConfirmPage } from '../../platform/confirm-page.tsx';
+import { CsrfField, FormErrorSummary, formState, parseForm, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
+import { WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
+import { textIn } from '../activities/activity.views.tsx';
 import { inLocale } from '../places/place.rules.ts';
 import { organizationName, organizationOptions } from '../organizations/organization.pages.tsx';
 import { AgreementRuleError, commitmentStatusNames, documentKindNames, fieldMessage, type CommitmentStatus } from './agreement.rules.ts';
 import type { Measure, OrganizationRef, Tag } from './agreement.service.ts';
-import type { Commitment, ProgressUpdate } from './commitment.service.ts';
+import type { Commitment, CommitmentListItem, ProgressUpdate } from './commitment.service.ts';
 import type { DocumentKind } from './document.table.ts';
 
 export { inLocale };
+// The activities' form helpers serve here too: record texts in the reader's language, lists of checked boxes
+// and multiple choices joined for the schemas.
+export { CheckboxesField, MultiSelectField, textIn, withLists as joinListFields } from '../activities/activity.views.tsx';
 
 /** The address of the agreements area. */
 export const agreementsHref = '/workspace/agreements';
@@ -19,11 +26,6 @@ export const documentHref = (id: number): string => `${agreementsHref}/${id}`;
 export const measureHref = (id: number): string => `${agreementsHref}/measures/${id}`;
 /** The address of a commitment's page. */
 export const commitmentHref = (id: number): string => `${agreementsHref}/commitments/${id}`;
-
-/** A bilingual record text in the reader's language, the other one when it is missing. */
-export function textIn(locale: Locale, zh: string, en: string): string {
-  return locale === 'zh' ? zh || en : en || zh;
-}
 
 /** The `lang` attribute of text shown by textIn(). */
 export function langOf(locale: Locale, zh: string, en: string): 'zh-CN' | 'en' {
@@ -90,24 +92,6 @@ export function Paragraphs(props: { text: string; lang?: string }): VNode | null
 /** Options for choosing organizations: every one, each shown with its parent. */
 export { organizationOptions };
 
-/**
- * A form body with the fields that may carry several values (checked boxes, a multiple choice) joined by
- * commas, the way the schemas read them.
- */
-export function joinListFields(body: unknown, names: readonly string[]): Record<string, unknown> {
-  const fields: Record<string, unknown> = body && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {};
-  for (const name of names) {
-    const value = fields[name];
-    if (Array.isArray(value)) fields[name] = value.map(String).join(',');
-  }
-  return fields;
-}
-
-/** The ids a list field holds ("1,2,3"). */
-export function listValues(form: FormState, name: string): Set<string> {
-  return new Set((form.values[name] ?? '').split(',').filter((value) => value !== ''));
-}
-
 /** Puts our own field messages in the reader's language. */
 export function localizeForm(form: FormState, locale: Locale): FormState {
   const errors = Object.fromEntries(Object.entries(form.errors).map(([field, text]) => [field, inLocale(locale, fieldMessage(text))]));
@@ -122,79 +106,45 @@ export function formWithServiceError(form: FormState, error: unknown, locale: Lo
   return { values: form.values, errors: { ...form.errors, [field]: text } };
 }
 
-/** Checkboxes for choosing several entries of a short list, with the field's message. */
-export function CheckboxesField(props: {
-  name: string;
-  label: string;
-  form: FormState;
-  options: { value: string; label: string }[];
-  hint?: string;
-}): VNode {
-  const chosen = listValues(props.form, props.name);
-  const error = props.form.errors[props.name];
-  return (
-    <fieldset class={error ? 'field invalid' : 'field'} aria-describedby={error ? `${props.name}-error` : undefined}>
-      <legend>{props.label}</legend>
-      {props.hint ? <p class="hint">{props.hint}</p> : null}
-      {props.options.map((option) => (
-        <label class="choice">
-          <input type="checkbox" name={props.name} value={option.value} checked={chosen.has(option.value)} /> {option.label}
-        </label>
-      ))}
-      {error ? (
-        <p class="error" id={`${props.name}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </fieldset>
-  );
+/**
+ * Checks a submitted form with its schema, then makes the change. A form that does not pass, or a change
+ * the service refuses (400, 409), is shown again by `again` with the message beside its field and what was
+ * typed kept; a 404 or a failure is thrown on.
+ */
+export async function submitForm<S extends z.ZodType, R, A>(
+  locale: Locale,
+  schema: S,
+  body: Record<string, unknown>,
+  change: (value: z.output<S>) => Promise<R>,
+  again: (form: FormState, status: number) => Promise<A>,
+): Promise<{ done: true; result: R } | { done: false; shown: A }> {
+  const parsed = parseForm(schema, body, locale);
+  if (!parsed.ok) return { done: false, shown: await again(localizeForm(parsed.form, locale), 400) };
+  try {
+    return { done: true, result: await change(parsed.value) };
+  } catch (error) {
+    const form = formWithServiceError(formState(stringValues(body)), error, locale);
+    if (!form) throw error;
+    return { done: false, shown: await again(form, (error as DomainError).status) };
+  }
 }
 
-/** A choice of several entries of a long list (organizations), with the field's message. */
-export function MultiSelectField(props: {
-  name: string;
-  label: string;
-  form: FormState;
-  options: { value: string; label: string }[];
-  hint?: string;
-}): VNode {
-  const chosen = listValues(props.form, props.name);
-  const error = props.form.errors[props.name];
-  const described = [props.hint ? `${props.name}-hint` : '', error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
+/** The page that asks before deleting a record, saying what goes with it. */
+export function DeleteConfirmation(props: { frame: WorkspaceFrame; name: string; consequence?: string; action: string; back: string; error?: string }): VNode {
+  const { locale } = props.frame;
+  const question = t(locale, 'confirmDelete', { name: props.name });
   return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={props.name}>{props.label}</label>
-      {props.hint ? (
-        <p class="hint" id={`${props.name}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      <select
-        id={props.name}
-        name={props.name}
-        multiple
-        size={Math.min(10, props.options.length)}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-      >
-        {props.options.map((option) => (
-          <option value={option.value} selected={chosen.has(option.value)}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p class="error" id={`${props.name}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <ConfirmPage
+      frame={props.frame}
+      area="agreements"
+      title={`${t(locale, 'delete')}: ${props.name}`}
+      text={props.consequence ? `${question} ${props.consequence}` : question}
+      action={props.action}
+      back={props.back}
+      button={t(locale, 'delete')}
+      error={props.error}
+    />
   );
-}
-
-/** The "delete" wording of a confirmation, in the reader's language. */
-export function confirmDeleteText(locale: Locale, name: string, consequence?: string): string {
-  return consequence ? `${t(locale, 'confirmDelete', { name })} ${consequence}` : t(locale, 'confirmDelete', { name });
 }
 
 /** Drops empty query values, which a GET form sends for every untouched field. */
@@ -204,7 +154,7 @@ export function submittedQuery(query: unknown): Record<string, unknown> {
 }
 
 /** A submitted form's fields as the strings it showed (the CSRF token left out; several values joined by commas). */
-export function stringValues(body: unknown): Record<string, string> {
+function stringValues(body: unknown): Record<string, string> {
   if (!body || typeof body !== 'object') return {};
   return Object.fromEntries(
     Object.entries(body as Record<string, unknown>)
@@ -235,6 +185,41 @@ export function Crumbs(props: { locale: Locale; document?: { id: number; titleZh
   );
 }
 
+/** The frame of every agreements form: breadcrumb, title, the summary of what is wrong, CSRF, save and cancel. */
+export function FormPage(props: {
+  frame: WorkspaceFrame;
+  title: string;
+  form: FormState;
+  action: string;
+  back: string;
+  document?: { id: number; titleZh: string; titleEn: string };
+  measures?: Measure[];
+  /** Between the title and the form. */
+  before?: ComponentChildren;
+  children: ComponentChildren;
+}): VNode {
+  const { frame, form } = props;
+  const { locale } = frame;
+  return (
+    <WorkspaceLayout frame={frame} area="agreements" title={props.title}>
+      <Crumbs locale={locale} document={props.document} measures={props.measures} />
+      <h1>{props.title}</h1>
+      {props.before}
+      <FormErrorSummary form={form} locale={locale} />
+      <form method="post" action={props.action} novalidate>
+        <CsrfField token={frame.csrfToken} />
+        {props.children}
+        <p class="actions">
+          <button class="primary" type="submit">
+            {t(locale, 'save')}
+          </button>
+          <a href={props.back}>{t(locale, 'cancel')}</a>
+        </p>
+      </form>
+    </WorkspaceLayout>
+  );
+}
+
 /** Work dimensions or topics as badges. */
 export function Tags(props: { locale: Locale; tags: Tag[] }): VNode | null {
   if (props.tags.length === 0) return null;
@@ -252,13 +237,19 @@ export function Tags(props: { locale: Locale; tags: Tag[] }): VNode | null {
 
 
 /** Commitments as a table: what, who, by when, status, progress, weight. */
-export function CommitmentRows(props: { locale: Locale; commitments: Commitment[] }): VNode {
+export function CommitmentRows(props: {
+  locale: Locale;
+  /** With their document and measure, a column names them (lists across documents). */
+  commitments: (Commitment & { document?: { id: number; titleZh: string; titleEn: string }; measure?: Measure | CommitmentListItem['measure'] })[];
+}): VNode {
   const { locale } = props;
+  const placed = props.commitments.some((commitment) => commitment.document && commitment.measure);
   return (
     <table class="commitments">
       <thead>
         <tr>
           <th scope="col">{localized(locale, '承诺事项', 'Commitment')}</th>
+          {placed ? <th scope="col">{localized(locale, '文件 / 措施', 'Document / measure')}</th> : null}
           <th scope="col">{localized(locale, '责任单位', 'Responsible')}</th>
           <th scope="col">{localized(locale, '完成期限', 'Due')}</th>
           <th scope="col">{localized(locale, '状态', 'Status')}</th>
@@ -274,6 +265,13 @@ export function CommitmentRows(props: { locale: Locale; commitments: Commitment[
                 {textIn(locale, commitment.whatZh, commitment.whatEn)}
               </a>
             </td>
+            {placed ? (
+              <td>
+                {commitment.document ? <a href={documentHref(commitment.document.id)}>{documentTitle(locale, commitment.document)}</a> : null}
+                {' › '}
+                {commitment.measure ? <a href={measureHref(commitment.measure.id)}>{measureLabel(locale, commitment.measure)}</a> : null}
+              </td>
+            ) : null}
             <td>{organizationLabel(locale, commitment.responsibleOrganization)}</td>
             <td>{commitment.dueOn ?? <span class="muted">{localized(locale, '长期', 'Ongoing')}</span>}</td>
             <td>
@@ -287,7 +285,6 @@ export function CommitmentRows(props: { locale: Locale; commitments: Commitment[
     </table>
   );
 }
-
 
 /** Where a progress update's article evidence is read: the portal, in the reader's language when it has that version. */
 function articleHref(locale: Locale, article: { siteSlug: string; slug: string; titleZh: string; titleEn: string }): string {

@@ -2,9 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VNode } from 'preact';
 import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
-import { ConfirmPage } from '../../platform/confirm-page.tsx';
-import { DomainError, notFound } from '../../platform/errors.ts';
-import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextAreaField, TextField, type FormState } from '../../platform/forms.tsx';
+import { notFound } from '../../platform/errors.ts';
+import { FormErrorSummary, formState, parseForm, SelectField, TextAreaField, TextField, type FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
 import { listPageHref, Pager } from '../../platform/pager.tsx';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
@@ -13,15 +12,15 @@ import { today } from '../people/person.service.ts';
 import { commitmentStatusNames } from './agreement.rules.ts';
 import { commitmentInput, commitmentQuery, commitmentStatuses, idParams, progressUpdateInput, progressUpdatePatch, storedCommitmentStatuses } from './agreement.schema.ts';
 import * as agreementService from './agreement.service.ts';
-import type { AgreementDocument, DocumentListItem, MeasureNode, WorkDimension } from './agreement.service.ts';
+import type { AgreementDocument, MeasureNode, WorkDimension } from './agreement.service.ts';
 import {
   agreementsHref,
   commitmentHref,
-  confirmDeleteText,
+  CommitmentRows,
   Crumbs,
-  documentHref,
+  DeleteConfirmation,
   documentTitle,
-  formWithServiceError,
+  FormPage,
   inLocale,
   joinListFields,
   langOf,
@@ -33,7 +32,7 @@ import {
   organizationOptions,
   ProgressBar,
   StatusBadge,
-  stringValues,
+  submitForm,
   submittedQuery,
   textIn,
   Timeline,
@@ -55,11 +54,30 @@ function statusOptions(locale: Locale, statuses: readonly (typeof commitmentStat
 // ---------------------------------------------------------------------------------------------
 // Views
 
+/** The evidence a progress update may point to, each named by the number in its page's address. */
+const evidenceFields = [
+  {
+    name: 'activityId',
+    label: { zh: '活动编号', en: 'Activity number' },
+    hint: { zh: '活动页面地址中的数字，如 /workspace/activities/12 中的 12。', en: 'The number in the activity page’s address: 12 in /workspace/activities/12.' },
+  },
+  {
+    name: 'articleId',
+    label: { zh: '已发布动态的编号', en: 'Published update number' },
+    hint: { zh: '稿件页面地址中的数字，如 /workspace/articles/34 中的 34。', en: 'The number in the update’s newsroom address: 34 in /workspace/articles/34.' },
+  },
+  {
+    name: 'mediaId',
+    label: { zh: '图片库编号', en: 'Media number' },
+    hint: { zh: '图片页面地址中的数字，如 /workspace/media/5 中的 5。', en: 'The number in the image page’s address: 5 in /workspace/media/5.' },
+  },
+] as const;
+
 function ListView(props: {
   frame: WorkspaceFrame;
   page: { items: CommitmentListItem[]; total: number; limit: number; offset: number };
   filters: FormState;
-  documents: DocumentListItem[];
+  documents: { id: number; titleZh: string; titleEn: string }[];
   organizations: Organizations;
   dimensions: WorkDimension[];
 }): VNode {
@@ -100,38 +118,7 @@ function ListView(props: {
       </form>
       <p class="muted">{localized(locale, `共 ${page.total} 项`, `${page.total} in all`)}</p>
       {page.items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{localized(locale, '承诺事项', 'Commitment')}</th>
-              <th scope="col">{localized(locale, '文件 / 措施', 'Document / measure')}</th>
-              <th scope="col">{localized(locale, '责任单位', 'Responsible')}</th>
-              <th scope="col">{localized(locale, '完成期限', 'Due')}</th>
-              <th scope="col">{localized(locale, '状态', 'Status')}</th>
-              <th scope="col">{localized(locale, '进度', 'Progress')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((commitment) => (
-              <tr>
-                <td>
-                  <a href={commitmentHref(commitment.id)}>{textIn(locale, commitment.whatZh, commitment.whatEn)}</a>
-                </td>
-                <td>
-                  <a href={documentHref(commitment.document.id)}>{documentTitle(locale, commitment.document)}</a>
-                  {' › '}
-                  <a href={measureHref(commitment.measure.id)}>{measureLabel(locale, commitment.measure)}</a>
-                </td>
-                <td>{organizationLabel(locale, commitment.responsibleOrganization)}</td>
-                <td>{commitment.dueOn ?? <span class="muted">{localized(locale, '长期', 'Ongoing')}</span>}</td>
-                <td>
-                  <StatusBadge locale={locale} status={commitment.status} />
-                </td>
-                <td>{commitment.progress}%</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CommitmentRows locale={locale} commitments={page.items} />
       ) : (
         <p>{t(locale, 'noResults')}</p>
       )}
@@ -229,68 +216,64 @@ function CommitmentFormView(props: {
       ? localized(locale, '协议的签约方或其下属单位。', "One of the agreement's parties, or a unit below one.")
       : localized(locale, '通知和方案可由网络中的任何组织承担。', 'Any organization of the network may carry out a circular or plan.');
   return (
-    <WorkspaceLayout frame={frame} area="agreements" title={title}>
-      <Crumbs locale={locale} document={document} measures={[props.measure]} />
-      <h1>{title}</h1>
-      <FormErrorSummary form={form} locale={locale} />
-      <form method="post" action={action} novalidate>
-        <CsrfField token={frame.csrfToken} />
-        <div class="columns">
-          <TextAreaField name="whatZh" label={localized(locale, '承诺事项（中文）', 'What (Chinese)')} form={form} rows={3} required />
-          <TextAreaField name="whatEn" label={localized(locale, '承诺事项（英文）', 'What (English)')} form={form} rows={3} />
-        </div>
-        <div class="columns">
-          {commitment ? (
-            <SelectField
-              name="measureId"
-              label={localized(locale, '所属措施', 'Measure')}
-              form={form}
-              options={props.measures.map((candidate) => ({ value: String(candidate.id), label: measureLabel(locale, candidate) }))}
-            />
-          ) : (
-            <input type="hidden" name="measureId" value={String(props.measure.id)} />
-          )}
+    <FormPage
+      frame={frame}
+      title={title}
+      form={form}
+      action={action}
+      back={commitment ? commitmentHref(commitment.id) : measureHref(props.measure.id)}
+      document={document}
+      measures={[props.measure]}
+    >
+      <div class="columns">
+        <TextAreaField name="whatZh" label={localized(locale, '承诺事项（中文）', 'What (Chinese)')} form={form} rows={3} required />
+        <TextAreaField name="whatEn" label={localized(locale, '承诺事项（英文）', 'What (English)')} form={form} rows={3} />
+      </div>
+      <div class="columns">
+        {commitment ? (
           <SelectField
-            name="responsibleOrganizationId"
-            label={localized(locale, '责任单位', 'Responsible organization')}
-            hint={hint}
+            name="measureId"
+            label={localized(locale, '所属措施', 'Measure')}
             form={form}
-            options={organizationOptions(locale, props.responsible, '')}
-            required
+            options={props.measures.map((candidate) => ({ value: String(candidate.id), label: measureLabel(locale, candidate) }))}
           />
-          <MultiSelectField name="partnerIds" label={localized(locale, '协作单位', 'Partners')} form={form} options={organizationOptions(locale, props.organizations)} />
-        </div>
-        <div class="columns">
-          <TextField
-            name="dueOn"
-            type="date"
-            label={localized(locale, '完成期限', 'Due date')}
-            hint={localized(locale, `不早于文件日期 ${document.signedOn}；长期事项留空。`, `Not before the document's date, ${document.signedOn}; empty when ongoing.`)}
-            form={form}
-          />
-          <TextField
-            name="weight"
-            label={localized(locale, '权重', 'Weight')}
-            hint={localized(locale, '正数，决定在措施和文件进度中所占比重；默认 1。', "A positive number: how much it counts in its measure's and document's progress; 1 when empty.")}
-            form={form}
-          />
-          <SelectField name="status" label={localized(locale, '状态', 'Status')} form={form} options={statusOptions(locale, storedCommitmentStatuses)} />
-          <TextField
-            name="progress"
-            label={localized(locale, '进度（%）', 'Progress (%)')}
-            hint={localized(locale, '0 至 100 的整数；已完成为 100，未开始为 0。', 'A whole number from 0 to 100; 100 when done, 0 when not started.')}
-            form={form}
-          />
-        </div>
-        <p class="muted">{localized(locale, '“已逾期”不必设置：过了完成期限仍未完成的承诺会自动显示为已逾期。', 'No need to set "overdue": an open commitment past its due date shows as overdue by itself.')}</p>
-        <p class="actions">
-          <button class="primary" type="submit">
-            {t(locale, 'save')}
-          </button>
-          <a href={commitment ? commitmentHref(commitment.id) : measureHref(props.measure.id)}>{t(locale, 'cancel')}</a>
-        </p>
-      </form>
-    </WorkspaceLayout>
+        ) : (
+          <input type="hidden" name="measureId" value={String(props.measure.id)} />
+        )}
+        <SelectField
+          name="responsibleOrganizationId"
+          label={localized(locale, '责任单位', 'Responsible organization')}
+          hint={hint}
+          form={form}
+          options={organizationOptions(locale, props.responsible, '')}
+          required
+        />
+        <MultiSelectField name="partnerIds" label={localized(locale, '协作单位', 'Partners')} form={form} options={organizationOptions(locale, props.organizations)} />
+      </div>
+      <div class="columns">
+        <TextField
+          name="dueOn"
+          type="date"
+          label={localized(locale, '完成期限', 'Due date')}
+          hint={localized(locale, `不早于文件日期 ${document.signedOn}；长期事项留空。`, `Not before the document's date, ${document.signedOn}; empty when ongoing.`)}
+          form={form}
+        />
+        <TextField
+          name="weight"
+          label={localized(locale, '权重', 'Weight')}
+          hint={localized(locale, '正数，决定在措施和文件进度中所占比重；默认 1。', "A positive number: how much it counts in its measure's and document's progress; 1 when empty.")}
+          form={form}
+        />
+        <SelectField name="status" label={localized(locale, '状态', 'Status')} form={form} options={statusOptions(locale, storedCommitmentStatuses)} />
+        <TextField
+          name="progress"
+          label={localized(locale, '进度（%）', 'Progress (%)')}
+          hint={localized(locale, '0 至 100 的整数；已完成为 100，未开始为 0。', 'A whole number from 0 to 100; 100 when done, 0 when not started.')}
+          form={form}
+        />
+      </div>
+      <p class="muted">{localized(locale, '“已逾期”不必设置：过了完成期限仍未完成的承诺会自动显示为已逾期。', 'No need to set "overdue": an open commitment past its due date shows as overdue by itself.')}</p>
+    </FormPage>
   );
 }
 
@@ -314,69 +297,52 @@ function ProgressUpdateFormView(props: { frame: WorkspaceFrame; form: FormState;
   const what = textIn(locale, commitment.whatZh, commitment.whatEn);
   const title = update ? `${t(locale, 'edit')}: ${localized(locale, '进展', 'Progress update')} ${update.reported_on}` : localized(locale, `报告进展 · ${what}`, `Report progress · ${what}`);
   return (
-    <WorkspaceLayout frame={frame} area="agreements" title={title}>
-      <Crumbs locale={locale} document={commitment.document} measures={[commitment.measure]} />
-      <h1>{title}</h1>
-      <p>
-        <a href={commitmentHref(commitment.id)}>{what}</a> · <StatusBadge locale={locale} status={commitment.status} /> · {commitment.progress}%
-      </p>
-      <FormErrorSummary form={form} locale={locale} />
-      <form method="post" action={update ? `${agreementsHref}/updates/${update.id}` : `${commitmentHref(commitment.id)}/updates`} novalidate>
-        <CsrfField token={frame.csrfToken} />
-        <TextField name="reportedOn" type="date" label={localized(locale, '日期', 'Date')} form={form} required />
-        <div class="columns">
-          <TextAreaField name="noteZh" label={localized(locale, '进展说明（中文）', 'Note (Chinese)')} form={form} rows={4} />
-          <TextAreaField name="noteEn" label={localized(locale, '进展说明（英文）', 'Note (English)')} form={form} rows={4} />
-        </div>
-        {update ? (
-          <p class="muted">{localized(locale, '进展记录设置的进度和状态保持原样；如需更正，请修改承诺本身。', 'What this update set stays as reported; to correct it, change the commitment itself.')}</p>
-        ) : (
-          <div class="columns">
-            <TextField
-              name="progress"
-              label={localized(locale, '新进度（%）', 'New progress (%)')}
-              hint={localized(locale, '留空则不改变进度。', 'Empty: the progress stays as it is.')}
-              form={form}
-            />
-            <SelectField
-              name="status"
-              label={localized(locale, '新状态', 'New status')}
-              form={form}
-              options={statusOptions(locale, storedCommitmentStatuses, localized(locale, '（不改变）', '(unchanged)'))}
-            />
-          </div>
-        )}
-        <fieldset class="field">
-          <legend>{localized(locale, '佐证', 'Evidence')}</legend>
-          <div class="columns">
-            <TextField
-              name="activityId"
-              label={localized(locale, '活动编号', 'Activity number')}
-              hint={localized(locale, '活动页面地址中的数字，如 /workspace/activities/12 中的 12。', 'The number in the activity page’s address: 12 in /workspace/activities/12.')}
-              form={form}
-            />
-            <TextField
-              name="articleId"
-              label={localized(locale, '已发布动态的编号', 'Published update number')}
-              hint={localized(locale, '稿件页面地址中的数字，如 /workspace/articles/34 中的 34。', 'The number in the update’s newsroom address: 34 in /workspace/articles/34.')}
-              form={form}
-            />
-            <TextField
-              name="mediaId"
-              label={localized(locale, '图片库编号', 'Media number')}
-              hint={localized(locale, '图片页面地址中的数字，如 /workspace/media/5 中的 5。', 'The number in the image page’s address: 5 in /workspace/media/5.')}
-              form={form}
-            />
-          </div>
-        </fieldset>
-        <p class="actions">
-          <button class="primary" type="submit">
-            {t(locale, 'save')}
-          </button>
-          <a href={commitmentHref(commitment.id)}>{t(locale, 'cancel')}</a>
+    <FormPage
+      frame={frame}
+      title={title}
+      form={form}
+      action={update ? `${agreementsHref}/updates/${update.id}` : `${commitmentHref(commitment.id)}/updates`}
+      back={commitmentHref(commitment.id)}
+      document={commitment.document}
+      measures={[commitment.measure]}
+      before={
+        <p>
+          <a href={commitmentHref(commitment.id)}>{what}</a> · <StatusBadge locale={locale} status={commitment.status} /> · {commitment.progress}%
         </p>
-      </form>
-    </WorkspaceLayout>
+      }
+    >
+      <TextField name="reportedOn" type="date" label={localized(locale, '日期', 'Date')} form={form} required />
+      <div class="columns">
+        <TextAreaField name="noteZh" label={localized(locale, '进展说明（中文）', 'Note (Chinese)')} form={form} rows={4} />
+        <TextAreaField name="noteEn" label={localized(locale, '进展说明（英文）', 'Note (English)')} form={form} rows={4} />
+      </div>
+      {update ? (
+        <p class="muted">{localized(locale, '进展记录设置的进度和状态保持原样；如需更正，请修改承诺本身。', 'What this update set stays as reported; to correct it, change the commitment itself.')}</p>
+      ) : (
+        <div class="columns">
+          <TextField
+            name="progress"
+            label={localized(locale, '新进度（%）', 'New progress (%)')}
+            hint={localized(locale, '留空则不改变进度。', 'Empty: the progress stays as it is.')}
+            form={form}
+          />
+          <SelectField
+            name="status"
+            label={localized(locale, '新状态', 'New status')}
+            form={form}
+            options={statusOptions(locale, storedCommitmentStatuses, localized(locale, '（不改变）', '(unchanged)'))}
+          />
+        </div>
+      )}
+      <fieldset class="field">
+        <legend>{localized(locale, '佐证', 'Evidence')}</legend>
+        <div class="columns">
+          {evidenceFields.map((field) => (
+            <TextField name={field.name} label={inLocale(locale, field.label)} hint={inLocale(locale, field.hint)} form={form} />
+          ))}
+        </div>
+      </fieldset>
+    </FormPage>
   );
 }
 
@@ -435,12 +401,12 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = frame;
     const [documents, organizations, dimensions] = await Promise.all([
-      agreementService.listDocuments(app.db, actor, { limit: 200, offset: 0 }),
+      agreementService.listDocumentChoices(app.db, actor),
       commitmentService.listOrganizationChoices(app.db, actor),
       agreementService.listWorkDimensions(app.db, actor),
     ]);
     const parsed = parseForm(commitmentQuery, submittedQuery(request.query), locale);
-    const choices = { documents: documents.items, organizations, dimensions };
+    const choices = { documents, organizations, dimensions };
     if (!parsed.ok) {
       const page = { items: [], total: 0, limit: pageSize, offset: 0 };
       return sendWorkspacePage(reply, <ListView frame={frame} page={page} filters={localizeForm(parsed.form, locale)} {...choices} />, 400);
@@ -470,17 +436,14 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     const measure = await agreementService.getMeasure(app.db, actor, request.params.id);
-    const body = { ...joinListFields(request.body, ['partnerIds']), measureId: String(measure.id) };
-    const parsed = parseForm(commitmentInput, body, locale);
-    if (!parsed.ok) return sendCommitmentForm(request, reply, measure.id, localizeForm(parsed.form, locale), 400);
-    try {
-      const created = await commitmentService.createCommitment(app.db, actor, parsed.value);
-      return reply.redirect(commitmentHref(created.id), 303);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(body)), error, locale);
-      if (!form) throw error;
-      return sendCommitmentForm(request, reply, measure.id, form, (error as DomainError).status);
-    }
+    const submitted = await submitForm(
+      locale,
+      commitmentInput,
+      { ...joinListFields(request.body, ['partnerIds']), measureId: String(measure.id) },
+      (value) => commitmentService.createCommitment(app.db, actor, value),
+      (form, status) => sendCommitmentForm(request, reply, measure.id, form, status),
+    );
+    return submitted.done ? reply.redirect(commitmentHref(submitted.result.id), 303) : submitted.shown;
   });
 
   app.get(`${commitmentsHref}/:id`, { schema: { params: idParams } }, async (request, reply) => sendCommitment(request, reply, request.params.id));
@@ -495,18 +458,15 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const { locale } = workspaceFrame(request);
     // Refuse before looking at the form, so that a reader cannot tell an editable record from another.
     const commitment = await editableCommitment(request, request.params.id);
-    const body = joinListFields(request.body, ['partnerIds']);
-    const parsed = parseForm(commitmentInput, body, locale);
-    if (!parsed.ok) return sendCommitmentForm(request, reply, commitment.measureId, localizeForm(parsed.form, locale), 400, commitment);
-    try {
-      const { progress, ...changes } = parsed.value;
-      await commitmentService.updateCommitment(app.db, actor, commitment.id, { ...changes, progress: progress ?? undefined });
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(body)), error, locale);
-      if (!form) throw error;
-      return sendCommitmentForm(request, reply, commitment.measureId, form, (error as DomainError).status, commitment);
-    }
-    return sendCommitment(request, reply, commitment.id, t(locale, 'saved'));
+    const submitted = await submitForm(
+      locale,
+      commitmentInput,
+      joinListFields(request.body, ['partnerIds']),
+      // An emptied progress field: 100 for done, 0 for not started, else as it was.
+      ({ progress, ...changes }) => commitmentService.updateCommitment(app.db, actor, commitment.id, { ...changes, progress: progress ?? undefined }),
+      (form, status) => sendCommitmentForm(request, reply, commitment.measureId, form, status, commitment),
+    );
+    return submitted.done ? sendCommitment(request, reply, commitment.id, t(locale, 'saved')) : submitted.shown;
   });
 
   app.get(`${commitmentsHref}/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
@@ -515,14 +475,12 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const name = textIn(frame.locale, commitment.whatZh, commitment.whatEn);
     return sendWorkspacePage(
       reply,
-      <ConfirmPage
+      <DeleteConfirmation
         frame={frame}
-        area="agreements"
-        title={`${t(frame.locale, 'delete')}: ${name}`}
-        text={confirmDeleteText(frame.locale, name, localized(frame.locale, '其进展记录将一并删除。', 'Its progress updates go with it.'))}
+        name={name}
+        consequence={localized(frame.locale, '其进展记录将一并删除。', 'Its progress updates go with it.')}
         action={`${commitmentHref(commitment.id)}/delete`}
         back={commitmentHref(commitment.id)}
-        button={t(frame.locale, 'delete')}
       />,
     );
   });
@@ -543,16 +501,14 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     const commitment = await editableCommitment(request, request.params.id);
-    const parsed = parseForm(progressUpdateInput, request.body, locale);
-    if (!parsed.ok) return sendUpdateForm(request, reply, commitment.id, localizeForm(parsed.form, locale), 400);
-    try {
-      await commitmentService.reportProgress(app.db, actor, commitment.id, parsed.value);
-    } catch (error) {
-      const form = formWithServiceError(formState(stringValues(request.body)), error, locale);
-      if (!form) throw error;
-      return sendUpdateForm(request, reply, commitment.id, form, (error as DomainError).status);
-    }
-    return reply.redirect(commitmentHref(commitment.id), 303);
+    const submitted = await submitForm(
+      locale,
+      progressUpdateInput,
+      joinListFields(request.body, []),
+      (value) => commitmentService.reportProgress(app.db, actor, commitment.id, value),
+      (form, status) => sendUpdateForm(request, reply, commitment.id, form, status),
+    );
+    return submitted.done ? reply.redirect(commitmentHref(commitment.id), 303) : submitted.shown;
   });
 
   /** A progress update the actor may change, with its commitment; "not found" otherwise. */
@@ -579,18 +535,15 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     const { update, commitment } = await editableUpdate(request, request.params.id);
-    // Every field of the form is sent: an emptied evidence field removes that evidence.
-    const body = { activityId: '', articleId: '', mediaId: '', ...stringValues(request.body) };
-    const parsed = parseForm(progressUpdatePatch, body, locale);
-    if (!parsed.ok) return sendUpdateForm(request, reply, commitment.id, localizeForm(parsed.form, locale), 400, update);
-    try {
-      await commitmentService.updateProgressUpdate(app.db, actor, update.id, parsed.value);
-    } catch (error) {
-      const form = formWithServiceError(formState(body), error, locale);
-      if (!form) throw error;
-      return sendUpdateForm(request, reply, commitment.id, form, (error as DomainError).status, update);
-    }
-    return reply.redirect(commitmentHref(commitment.id), 303);
+    const submitted = await submitForm(
+      locale,
+      progressUpdatePatch,
+      // An emptied evidence field removes that evidence.
+      joinListFields(request.body, ['activityId', 'articleId', 'mediaId']),
+      (value) => commitmentService.updateProgressUpdate(app.db, actor, update.id, value),
+      (form, status) => sendUpdateForm(request, reply, commitment.id, form, status, update),
+    );
+    return submitted.done ? reply.redirect(commitmentHref(commitment.id), 303) : submitted.shown;
   });
 
   app.get(`${agreementsHref}/updates/:id/delete`, { schema: { params: idParams } }, async (request, reply) => {
@@ -599,18 +552,12 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const name = localized(frame.locale, `${update.reported_on} 的进展`, `the progress update of ${update.reported_on}`);
     return sendWorkspacePage(
       reply,
-      <ConfirmPage
+      <DeleteConfirmation
         frame={frame}
-        area="agreements"
-        title={`${t(frame.locale, 'delete')}: ${name}`}
-        text={confirmDeleteText(
-          frame.locale,
-          name,
-          localized(frame.locale, '承诺的进度和状态保持不变。', "The commitment's progress and status stay as they are."),
-        )}
+        name={name}
+        consequence={localized(frame.locale, '承诺的进度和状态保持不变。', "The commitment's progress and status stay as they are.")}
         action={`${agreementsHref}/updates/${update.id}/delete`}
         back={commitmentHref(commitment.id)}
-        button={t(frame.locale, 'delete')}
       />,
     );
   });

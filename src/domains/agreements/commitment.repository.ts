@@ -2,7 +2,7 @@ import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import { organizationAndUnitsBelow } from '../people/person.repository.ts';
 import type { CommitmentStatus } from './agreement.rules.ts';
-import type { CommitmentRowUpdate, NewCommitmentRow, NewProgressUpdateRow, ProgressUpdateRowUpdate, StoredCommitmentStatus } from './commitment.table.ts';
+import type { CommitmentRowUpdate, NewCommitmentRow, NewProgressUpdateRow, ProgressUpdateRowUpdate } from './commitment.table.ts';
 import { measureAndBelow } from './document.repository.ts';
 
 /** What a commitment list, count or summary can be narrowed to. */
@@ -231,15 +231,26 @@ export async function replacePartners(db: Executor, commitmentId: number, organi
 // ---------------------------------------------------------------------------------------------
 // Progress updates
 
+/** The organizations whose internal activities a reader may see ('all' for a platform administrator). */
+export type ReadableOrganizations = readonly number[] | 'all';
+
+/** Whether the `activity` row may be read: it is not internal, or one of its organizers is readable (the activities' rule). */
+function activityReadable(readable: ReadableOrganizations): RawBuilder<boolean> {
+  if (readable === 'all') return sql<boolean>`true`;
+  return sql<boolean>`(activity.visibility <> 'internal' or exists (
+    select 1 from activity_organizer where activity_organizer.activity_id = activity.id
+      and activity_organizer.organization_id = any(${[...readable]}::integer[])))`;
+}
+
 /** Which progress updates to list: a commitment's, or those of every commitment of a measure and the measures below it. */
 export type TimelineOf = { commitmentId: number } | { measureId: number };
 
 /**
  * Lists progress updates in date order (oldest first), with what their evidence is called: the
- * activity's titles, the article's site, address and titles, the image's description. At most `limit`,
- * the newest ones.
+ * activity's titles (and whether the reader may see it), the article's site, address and titles, the
+ * image's description. At most `limit`, the newest ones.
  */
-export async function listProgressUpdates(db: Executor, of: TimelineOf, limit: number) {
+export async function listProgressUpdates(db: Executor, of: TimelineOf, limit: number, readable: ReadableOrganizations) {
   const rows = await db
     .selectFrom('progress_update')
     .innerJoin('commitment', 'commitment.id', 'progress_update.commitment_id')
@@ -254,7 +265,7 @@ export async function listProgressUpdates(db: Executor, of: TimelineOf, limit: n
       'commitment.responsible_organization_id',
       'activity.title_zh as activity_title_zh',
       'activity.title_en as activity_title_en',
-      'activity.starts_at as activity_starts_at',
+      activityReadable(readable).as('activity_readable'),
       'site.slug as article_site_slug',
       'article.slug as article_slug',
       (eb) =>
@@ -319,9 +330,9 @@ export async function deleteProgressUpdate(db: Executor, id: number): Promise<vo
   await db.deleteFrom('progress_update').where('id', '=', id).execute();
 }
 
-/** Finds an activity by id. */
-export async function findActivityById(db: Executor, id: number) {
-  return db.selectFrom('activity').select(['id', 'title_zh', 'title_en']).where('id', '=', id).executeTakeFirst();
+/** Finds an activity the reader may see, by id. */
+export async function findReadableActivity(db: Executor, id: number, readable: ReadableOrganizations) {
+  return db.selectFrom('activity').select(['id', 'title_zh', 'title_en']).where('id', '=', id).where(activityReadable(readable)).executeTakeFirst();
 }
 
 /** Finds an article that readers can see now (published, its time come). */

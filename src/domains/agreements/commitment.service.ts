@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
-import { assertCanRead, type Actor } from '../../platform/access.ts';
+import { assertCanRead, organizationsWhere, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { notFound } from '../../platform/errors.ts';
 import { totalOf } from '../../platform/paging.ts';
@@ -18,7 +18,7 @@ import {
 import { loadDocument, ownersOf, type AgreementDocument, type Measure } from './agreement.service.ts';
 import * as agreementService from './agreement.service.ts';
 import * as commitmentRepository from './commitment.repository.ts';
-import type { CommitmentFilter, TimelineOf } from './commitment.repository.ts';
+import type { CommitmentFilter, ReadableOrganizations, TimelineOf } from './commitment.repository.ts';
 import type { CommitmentRow, ProgressUpdateRow, StoredCommitmentStatus } from './commitment.table.ts';
 import * as documentRepository from './document.repository.ts';
 
@@ -129,7 +129,11 @@ function progressUpdateOf(row: TimelineRow): ProgressUpdate {
     progress: row.progress,
     status: row.status,
     evidence: {
-      activity: row.activity_id === null ? null : { id: row.activity_id, titleZh: row.activity_title_zh ?? '', titleEn: row.activity_title_en ?? '' },
+      // An internal activity the reader may not see is left out, as its own page would answer "not found".
+      activity:
+        row.activity_id === null || !row.activity_readable
+          ? null
+          : { id: row.activity_id, titleZh: row.activity_title_zh ?? '', titleEn: row.activity_title_en ?? '' },
       article:
         row.article_id === null || row.article_slug === null || row.article_site_slug === null
           ? null
@@ -248,7 +252,7 @@ export async function getCommitmentDetail(db: Executor, actor: Actor, id: number
   const [document, measure, timeline] = await Promise.all([
     loadDocument(db, network, row.document_id),
     agreementService.getMeasure(db, actor, row.measure_id),
-    commitmentRepository.listProgressUpdates(db, { commitmentId: id }, timelineLimit),
+    commitmentRepository.listProgressUpdates(db, { commitmentId: id }, timelineLimit, await readableOrganizations(db, actor)),
   ]);
   if (!document) throw notFound();
   return { ...(await loadCommitment(db, network, document, row, day)), document, measure, timeline: timeline.map(progressUpdateOf) };
@@ -259,7 +263,7 @@ export async function listProgressUpdates(db: Executor, actor: Actor, of: Timeli
   await assertCanRead(db, actor);
   const found = 'commitmentId' in of ? await commitmentRepository.findCommitmentById(db, of.commitmentId) : await documentRepository.findMeasureById(db, of.measureId);
   if (!found) throw notFound();
-  return (await commitmentRepository.listProgressUpdates(db, of, timelineLimit)).map(progressUpdateOf);
+  return (await commitmentRepository.listProgressUpdates(db, of, timelineLimit, await readableOrganizations(db, actor))).map(progressUpdateOf);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,9 +297,16 @@ async function assertCommitmentFits(tx: Executor, network: Network, document: Ag
   if (content.dueOn !== null && content.dueOn < document.signedOn) throw refuse('dueOn', agreementMessages.dueBeforeDocument(document.signedOn));
 }
 
-/** Refuses, as "not found", an actor who may not change commitments of this organization in this document. */
-function assertMayChange(network: Network, document: AgreementDocument, responsibleOrganizationId: number): void {
-  if (!mayChangeCommitment(network, ownersOf(document), responsibleOrganizationId)) throw notFound();
+/**
+ * Locks a commitment's row (changes and progress reports queue) and shares its document's (the document
+ * cannot change under it), refused as "not found" unless the actor may change the commitment.
+ */
+async function lockCommitmentToChange(tx: Executor, network: Network, id: number) {
+  const current = await commitmentRepository.findCommitmentByIdForUpdate(tx, id);
+  if (!current) throw notFound();
+  const document = await loadDocument(tx, network, current.document_id, 'share');
+  if (!document || !mayChangeCommitment(network, ownersOf(document), current.responsible_organization_id)) throw notFound();
+  return { current, document };
 }
 
 /** Records a commitment under a measure: what, who is responsible (with partners), by when, its weight, status and progress; audited. */
@@ -337,11 +348,7 @@ export async function updateCommitment(db: Kysely<Database>, actor: Actor, id: n
   await assertCanRead(db, actor);
   const network = await loadNetwork(db, actor);
   return db.transaction().execute(async (tx) => {
-    const current = await commitmentRepository.findCommitmentByIdForUpdate(tx, id);
-    if (!current) throw notFound();
-    const document = await loadDocument(tx, network, current.document_id, 'share');
-    if (!document) throw notFound();
-    assertMayChange(network, document, current.responsible_organization_id);
+    const { current, document } = await lockCommitmentToChange(tx, network, id);
     const before = await loadCommitment(tx, network, document, current, day);
     const content: CommitmentContent = {
       measureId: changes.measureId ?? current.measure_id,
@@ -377,11 +384,7 @@ export async function deleteCommitment(db: Kysely<Database>, actor: Actor, id: n
   await assertCanRead(db, actor);
   const network = await loadNetwork(db, actor);
   await db.transaction().execute(async (tx) => {
-    const current = await commitmentRepository.findCommitmentByIdForUpdate(tx, id);
-    if (!current) throw notFound();
-    const document = await loadDocument(tx, network, current.document_id, 'share');
-    if (!document) throw notFound();
-    assertMayChange(network, document, current.responsible_organization_id);
+    const { current, document } = await lockCommitmentToChange(tx, network, id);
     const before = await loadCommitment(tx, network, document, current, day);
     await commitmentRepository.deleteCommitment(tx, id);
     await recordAudit(tx, actor, { action: 'delete', entityType: 'commitment', entityId: id, before });
@@ -391,9 +394,19 @@ export async function deleteCommitment(db: Kysely<Database>, actor: Actor, id: n
 // ---------------------------------------------------------------------------------------------
 // Progress updates
 
-/** Checks that the evidence exists: an activity, a published update of the portal, an image of the media library. */
-async function assertEvidenceExists(tx: Executor, evidence: { activityId?: number | null; articleId?: number | null; mediaId?: number | null }): Promise<void> {
-  if (evidence.activityId != null && !(await commitmentRepository.findActivityById(tx, evidence.activityId))) {
+/** The organizations whose internal activities the actor may see. */
+async function readableOrganizations(db: Executor, actor: Actor): Promise<ReadableOrganizations> {
+  const readable = await organizationsWhere(db, actor, 'read');
+  return readable === 'all' ? 'all' : [...readable];
+}
+
+/** Checks that the evidence exists: an activity the actor may see, a published update of the portal, an image of the media library. */
+async function assertEvidenceExists(
+  tx: Executor,
+  actor: Actor,
+  evidence: { activityId?: number | null; articleId?: number | null; mediaId?: number | null },
+): Promise<void> {
+  if (evidence.activityId != null && !(await commitmentRepository.findReadableActivity(tx, evidence.activityId, await readableOrganizations(tx, actor)))) {
     throw refuse('activityId', agreementMessages.unknownActivity(evidence.activityId));
   }
   if (evidence.articleId != null && !(await commitmentRepository.findPublishedArticleById(tx, evidence.articleId, new Date()))) {
@@ -436,12 +449,8 @@ export async function reportProgress(db: Kysely<Database>, actor: Actor, commitm
   await assertCanRead(db, actor);
   const network = await loadNetwork(db, actor);
   return db.transaction().execute(async (tx) => {
-    const current = await commitmentRepository.findCommitmentByIdForUpdate(tx, commitmentId);
-    if (!current) throw notFound();
-    const document = await loadDocument(tx, network, current.document_id, 'share');
-    if (!document) throw notFound();
-    assertMayChange(network, document, current.responsible_organization_id);
-    await assertEvidenceExists(tx, input);
+    const { current, document } = await lockCommitmentToChange(tx, network, commitmentId);
+    await assertEvidenceExists(tx, actor, input);
     const sets = input.progress !== null || input.status !== null;
     const state = sets ? reportedState(current, input) : undefined;
     const latest = await commitmentRepository.latestSettingDay(tx, commitmentId);
@@ -469,15 +478,12 @@ export async function reportProgress(db: Kysely<Database>, actor: Actor, commitm
   });
 }
 
+/** Finds a progress update, with its commitment locked, refused as "not found" unless the actor may change it. */
 async function lockUpdateAndCommitment(tx: Executor, network: Network, id: number) {
   const update = await commitmentRepository.findProgressUpdateById(tx, id);
   if (!update) throw notFound();
-  const commitment = await commitmentRepository.findCommitmentByIdForUpdate(tx, update.commitment_id);
-  if (!commitment) throw notFound();
-  const document = await loadDocument(tx, network, commitment.document_id, 'share');
-  if (!document) throw notFound();
-  assertMayChange(network, document, commitment.responsible_organization_id);
-  return { update, commitment };
+  await lockCommitmentToChange(tx, network, update.commitment_id);
+  return { update };
 }
 
 /** Changes a progress update's day, notes or evidence; what it set stays as reported; audited. */
@@ -489,7 +495,7 @@ export async function updateProgressUpdate(db: Kysely<Database>, actor: Actor, i
     const noteZh = changes.noteZh ?? before.note_zh;
     const noteEn = changes.noteEn ?? before.note_en;
     if (!noteZh && !noteEn) throw refuse('noteZh', fieldMessage(noteMessage));
-    await assertEvidenceExists(tx, changes);
+    await assertEvidenceExists(tx, actor, changes);
     const after = await commitmentRepository.updateProgressUpdate(tx, id, {
       reported_on: changes.reportedOn ?? before.reported_on,
       note_zh: noteZh,

@@ -72,6 +72,17 @@ export async function listDocuments(db: Executor, filter: DocumentFilter, page: 
     .execute();
 }
 
+/** Lists the newest documents' titles, for choosing one. */
+export async function listDocumentTitles(db: Executor, limit: number) {
+  return db
+    .selectFrom('document')
+    .select(['id', 'kind', 'title_zh', 'title_en'])
+    .orderBy('signed_on', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 /** Counts the documents the filter matches. */
 export async function countDocuments(db: Executor, filter: DocumentFilter): Promise<number> {
   const row = await filtered(db, filter).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
