@@ -29,6 +29,22 @@ afterAll(async () => {
 });
 
 describe('the audit log page', () => {
+  it('names a changed activity by its title and links to its workspace page', async () => {
+    const { db } = testApp.database;
+    const activity = await db
+      .selectFrom('activity')
+      .innerJoin('activity_organizer', 'activity_organizer.activity_id', 'activity.id')
+      .innerJoin('organization', 'organization.id', 'activity_organizer.organization_id')
+      .select('activity.id')
+      .where('organization.slug', '=', 'bwf')
+      .orderBy('activity.id')
+      .executeTakeFirstOrThrow();
+    const changed = await bwfEditor.api('PATCH', `/api/v1/activities/${activity.id}`, { titleZh: '审计日志中的活动' });
+    expect(changed.statusCode).toBe(200);
+    const page = await admin.get(`/workspace/audit?entityType=activity&entityId=${activity.id}`);
+    expect(page.body).toContain(`<a href="/workspace/activities/${activity.id}">活动 #${activity.id} · 审计日志中的活动</a>`);
+  });
+
   it('names a verified facility and links to its workspace page', async () => {
     const centre = await testApp.database.db
       .selectFrom('facility')

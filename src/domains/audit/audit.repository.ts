@@ -121,3 +121,38 @@ export async function listFacilityNames(db: Executor, ids: number[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('facility').select(['id', 'name_zh', 'name_en']).where('id', 'in', ids).execute();
 }
+
+/** Lists the activities among these ids that still exist, with their titles. */
+export async function listActivityTitles(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('activity').select(['id', 'title_zh', 'title_en']).where('id', 'in', ids).execute();
+}
+
+/** Lists the agreements, circulars and plans among these ids that still exist, with their titles. */
+export async function listDocumentTitles(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('document').select(['id', 'title_zh', 'title_en']).where('id', 'in', ids).execute();
+}
+
+/** Lists the measures among these ids that still exist, with their numbers and titles. */
+export async function listMeasureTitles(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('measure').select(['id', 'number', 'title_zh', 'title_en']).where('id', 'in', ids).execute();
+}
+
+/** Lists the commitments among these ids that still exist, with what they undertake. */
+export async function listCommitmentTexts(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('commitment').select(['id', 'what_zh', 'what_en']).where('id', 'in', ids).execute();
+}
+
+/** Lists the progress updates among these ids that still exist, with their day and their commitment. */
+export async function listProgressUpdates(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('progress_update')
+    .innerJoin('commitment', 'commitment.id', 'progress_update.commitment_id')
+    .select(['progress_update.id', 'progress_update.reported_on', 'commitment.id as commitment_id', 'commitment.what_zh', 'commitment.what_en'])
+    .where('progress_update.id', 'in', ids)
+    .execute();
+}

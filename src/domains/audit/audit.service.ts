@@ -87,7 +87,7 @@ function numericIds(events: { entity_type: string; entity_id: string }[], entity
 
 /** Looks up, in one query per kind, the records a page of events concerns that still exist. */
 async function currentRecords(db: Executor, events: { entity_type: string; entity_id: string }[]): Promise<Map<string, AuditRecord>> {
-  const [organizations, people, positions, accounts, articles, media, places, sites, sections, facilities] = await Promise.all([
+  const [organizations, people, positions, accounts, articles, media, places, sites, sections, facilities, activities, documents, measures, commitments, progressUpdates] = await Promise.all([
     auditRepository.listOrganizationNames(db, numericIds(events, 'organization')),
     auditRepository.listPersonNames(db, numericIds(events, 'person')),
     auditRepository.listPositionTitles(db, numericIds(events, 'position')),
@@ -98,6 +98,11 @@ async function currentRecords(db: Executor, events: { entity_type: string; entit
     auditRepository.listSiteNames(db, numericIds(events, 'site')),
     auditRepository.listSectionNames(db, numericIds(events, 'section')),
     auditRepository.listFacilityNames(db, numericIds(events, 'facility')),
+    auditRepository.listActivityTitles(db, numericIds(events, 'activity')),
+    auditRepository.listDocumentTitles(db, numericIds(events, 'document')),
+    auditRepository.listMeasureTitles(db, numericIds(events, 'measure')),
+    auditRepository.listCommitmentTexts(db, numericIds(events, 'commitment')),
+    auditRepository.listProgressUpdates(db, numericIds(events, 'progress_update')),
   ]);
   const records = new Map<string, AuditRecord>();
   for (const row of organizations) {
@@ -135,6 +140,31 @@ async function currentRecords(db: Executor, events: { entity_type: string; entit
   }
   for (const row of facilities) {
     records.set(`facility:${row.id}`, { nameZh: row.name_zh, nameEn: row.name_en || row.name_zh, href: `/workspace/facilities/${row.id}` });
+  }
+  // Activities and documents may be written in one language only: it stands in for the other.
+  for (const row of activities) {
+    records.set(`activity:${row.id}`, { nameZh: row.title_zh || row.title_en, nameEn: row.title_en || row.title_zh, href: `/workspace/activities/${row.id}` });
+  }
+  for (const row of documents) {
+    records.set(`document:${row.id}`, { nameZh: row.title_zh || row.title_en, nameEn: row.title_en || row.title_zh, href: `/workspace/agreements/${row.id}` });
+  }
+  for (const row of measures) {
+    records.set(`measure:${row.id}`, {
+      nameZh: `${row.number} ${row.title_zh || row.title_en}`,
+      nameEn: `${row.number} ${row.title_en || row.title_zh}`,
+      href: `/workspace/agreements/measures/${row.id}`,
+    });
+  }
+  for (const row of commitments) {
+    records.set(`commitment:${row.id}`, { nameZh: row.what_zh, nameEn: row.what_en || row.what_zh, href: `/workspace/agreements/commitments/${row.id}` });
+  }
+  // A progress update is shown in its commitment's timeline.
+  for (const row of progressUpdates) {
+    records.set(`progress_update:${row.id}`, {
+      nameZh: `${row.reported_on} · ${row.what_zh}`,
+      nameEn: `${row.reported_on} · ${row.what_en || row.what_zh}`,
+      href: `/workspace/agreements/commitments/${row.commitment_id}`,
+    });
   }
   return records;
 }
