@@ -213,8 +213,8 @@ const chineseOfMessages: Record<string, string> = {
   'Say what needs to change: sending an update back needs a comment.': '退回稿件须填写意见，说明需要修改之处。',
   'Without a review, only the person who made the last change may publish an update.': '未经审核时，只有最后修改稿件的人可以发布。',
   'An update needs at least one reviewed language version before it is published.': '稿件至少要有一个已审校的语言版本才能发布。',
-  'This organization still has units, people, posts, a site, facilities or activities; move or delete them first.':
-    '该组织仍有下级单位、人员、职务、网站、服务阵地或活动，请先移走或删除。',
+  'This organization still has units, people, posts, a site, facilities, activities, documents or commitments; move or delete them first.':
+    '该组织仍有下级单位、人员、职务、网站、服务阵地、活动、文件或任务，请先移走或删除。',
   'Other records still refer to this one; remove those references first.': '仍有其他记录引用此记录，请先解除引用。',
   // Media library
   'Describe the image for readers who cannot see it.': '请为看不到图片的读者描述图片内容。',

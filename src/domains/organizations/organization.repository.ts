@@ -70,7 +70,7 @@ export async function listChildOrganizations(db: Executor, parentId: number) {
   return db.selectFrom('organization').selectAll().where('parent_id', '=', parentId).orderBy('kind').orderBy('name_en').execute();
 }
 
-/** Counts what still refers to an organization: units, people, posts, sites, memberships. */
+/** Counts what still refers to an organization: units, people, posts, sites, facilities, activities, documents, commitments. */
 export async function countOrganizationDependents(db: Executor, id: number): Promise<number> {
   const result = await sql<{ total: string }>`
     select (select count(*) from organization where parent_id = ${id})
@@ -80,7 +80,11 @@ export async function countOrganizationDependents(db: Executor, id: number): Pro
          + (select count(*) from facility where operator_organization_id = ${id})
          + (select count(*) from activity_organizer where organization_id = ${id})
          + (select count(*) from activity_attendee where organization_id = ${id})
-         + (select count(*) from activity_follow_up where owner_organization_id = ${id}) as total`.execute(db);
+         + (select count(*) from activity_follow_up where owner_organization_id = ${id})
+         + (select count(*) from document where issuer_organization_id = ${id})
+         + (select count(*) from document_party where organization_id = ${id})
+         + (select count(*) from commitment where responsible_organization_id = ${id})
+         + (select count(*) from commitment_partner where organization_id = ${id}) as total`.execute(db);
   return Number(result.rows[0]?.total ?? 0);
 }
 

@@ -170,7 +170,7 @@ export async function deleteOrganization(db: Kysely<Database>, actor: Actor, id:
     const before = await organizationRepository.findOrganizationById(tx, id);
     if (!before) throw notFound();
     if ((await organizationRepository.countOrganizationDependents(tx, id)) > 0) {
-      throw conflict('This organization still has units, people, posts, a site, facilities or activities; move or delete them first.');
+      throw conflict('This organization still has units, people, posts, a site, facilities, activities, documents or commitments; move or delete them first.');
     }
     await organizationRepository.deleteOrganization(tx, id);
     await recordAudit(tx, actor, {
