@@ -35,9 +35,12 @@ async function organizationId(slug: string): Promise<number> {
 }
 
 /** The labels of the portal's main navigation, in order. */
+/** The home page and section links of the portal's main navigation (not its fixed directory and calendar links). */
 function navigation(html: string): string[] {
   const nav = /<nav class="main"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
-  return [...nav.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((match) => match[1] ?? '');
+  return [...nav.matchAll(/<a href="([^"]*)"[^>]*>([^<]*)<\/a>/g)]
+    .filter((match) => !/\/(facilities|activities)$/.test(match[1] ?? ''))
+    .map((match) => match[2] ?? '');
 }
 
 function portal(url: string, headers: Record<string, string> = {}) {
