@@ -6,8 +6,8 @@ import { isBot } from 'isbot';
 import { LRUCache } from 'lru-cache';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { renderDocument, TrustedHtml } from '../../platform/html.tsx';
-import { isLocale, locales, negotiateLocale, t, type Locale } from '../../platform/i18n.ts';
-import { PortalLayout, type AlternateLink } from '../../platform/layout.tsx';
+import { isLocale, locales, localized, negotiateLocale, t, type Locale } from '../../platform/i18n.ts';
+import { activityCalendarHref, PortalLayout, type AlternateLink } from '../../platform/layout.tsx';
 import type { CachedPage } from '../../platform/page-cache.ts';
 import { formatDate, formatDateTime } from '../../platform/time.ts';
 import * as articleService from './article.service.ts';
@@ -17,6 +17,7 @@ import { sectionFeedOf, sendSectionFeed } from './feed.pages.ts';
 import { fallbackDescription, PortalHead } from './portal-meta.tsx';
 import type { Section, Site } from './site.service.ts';
 import { MediaPicture } from '../media/media.picture.tsx';
+import { listPublicActivitiesOfArticle, type ReportedActivity } from '../activities/activity-article.service.ts';
 
 /** Where a portal page is being served: which site, in which language, under which address. */
 export interface PortalContext {
@@ -222,7 +223,7 @@ export function SectionView(props: { ctx: PortalContext; listing: SectionPage })
 }
 
 /** The article page; the view count is left as a slot to fill per request. */
-export function ArticleView(props: { ctx: PortalContext; article: ArticlePage; views: string }): VNode {
+export function ArticleView(props: { ctx: PortalContext; article: ArticlePage; views: string; activities?: readonly ReportedActivity[] }): VNode {
   const { ctx, article } = props;
   const { locale } = ctx;
   const link = (summary: ArticleSummary) => <a href={portalHref.article(ctx, locale, summary.slug)}>{summary.title}</a>;
@@ -250,6 +251,19 @@ export function ArticleView(props: { ctx: PortalContext; article: ArticlePage; v
         </p>
         {article.cover ? <MediaPicture class="cover" media={article.cover} locale={locale} loading="eager" /> : null}
         <TrustedHtml class="body" html={article.bodyHtml} />
+        {props.activities && props.activities.length > 0 ? (
+          <p class="reports-on">
+            {localized(locale, '相关活动：', 'About the activity: ')}
+            {props.activities.map((activity, index) => (
+              <>
+                {index > 0 ? localized(locale, '、', ', ') : null}
+                <a href={`${activityCalendarHref(portalHref.home(ctx, locale))}/${activity.id}`}>
+                  {localized(locale, activity.titleZh || activity.titleEn, activity.titleEn || activity.titleZh)}
+                </a>
+              </>
+            ))}
+          </p>
+        ) : null}
       </article>
       <nav class="neighbours" aria-label={`${t(locale, 'previous')} / ${t(locale, 'next')}`}>
         {article.previous ? (
@@ -424,7 +438,8 @@ export const portalPages: FastifyPluginAsync = async (app) => {
       if (!page) {
         const article = await articleService.readArticlePage(app.db, ctx.site, ctx.locale, request.params.slug);
         app.viewCounter.remember(article.id, article.viewCount);
-        page = cachedPage(ctx.site.id, renderDocument(<ArticleView ctx={ctx} article={article} views={viewCountSlot} />), article.id);
+        const activities = await listPublicActivitiesOfArticle(app.db, ctx.site.id, article.id);
+        page = cachedPage(ctx.site.id, renderDocument(<ArticleView ctx={ctx} article={article} views={viewCountSlot} activities={activities} />), article.id);
         app.pageCache.set(key, page);
       }
       if (page.articleId === undefined) return sendPage(reply, page);

@@ -33,6 +33,7 @@ import {
 } from './newsroom.schema.ts';
 import type { ArticleStep } from './newsroom.table.ts';
 import { compareSnapshots, type FieldDiff } from './revision-diff.ts';
+import { listReportedActivities, type ReportedActivity } from '../activities/activity-article.service.ts';
 
 const pageSize = 50;
 
@@ -127,7 +128,8 @@ function sectionOptions(locale: Locale, site: NewsroomSite, emptyLabel?: string)
   return emptyLabel === undefined ? options : [{ value: '', label: emptyLabel }, ...options];
 }
 
-function StatusBadge(props: { locale: Locale; status: ArticleStatus }): VNode {
+/** An update's step of the workflow as a badge. */
+export function StatusBadge(props: { locale: Locale; status: ArticleStatus }): VNode {
   return <span class={`badge status-${props.status}`}>{label(props.locale, statusLabels[props.status])}</span>;
 }
 
@@ -341,6 +343,23 @@ function CoverField(props: { locale: Locale; form: FormState; media: readonly Me
   );
 }
 
+/** The "Reports on" line: the activities an update reports on, linked to their workspace pages. */
+function ReportsOn(props: { locale: Locale; activities: readonly ReportedActivity[] | undefined }): VNode | null {
+  const { locale, activities } = props;
+  if (!activities || activities.length === 0) return null;
+  return (
+    <p class="reports-on">
+      {localized(locale, '报道活动：', 'Reports on: ')}
+      {activities.map((activity, index) => (
+        <>
+          {index > 0 ? localized(locale, '、', ', ') : null}
+          <a href={`/workspace/activities/${activity.id}`}>{localized(locale, activity.titleZh || activity.titleEn, activity.titleEn || activity.titleZh)}</a>
+        </>
+      ))}
+    </p>
+  );
+}
+
 function FormView(props: {
   frame: WorkspaceFrame;
   form: FormState;
@@ -348,6 +367,7 @@ function FormView(props: {
   media: readonly Media[];
   article?: NewsroomArticle;
   previews?: Partial<Record<Locale, string>>;
+  reportsOn?: readonly ReportedActivity[];
 }): VNode {
   const { frame, form, site, article } = props;
   const { locale } = frame;
@@ -358,6 +378,7 @@ function FormView(props: {
   return (
     <WorkspaceLayout frame={frame} area="articles" title={title}>
       <h1>{title}</h1>
+      <ReportsOn locale={locale} activities={props.reportsOn} />
       <FormErrorSummary form={form} locale={locale} />
       <form method="post" action={action} novalidate>
         <CsrfField token={frame.csrfToken} />
@@ -519,7 +540,14 @@ function ActionButton(props: { frame: WorkspaceFrame; article: NewsroomArticleDe
   );
 }
 
-function DetailView(props: { frame: WorkspaceFrame; article: NewsroomArticleDetail; site: NewsroomSite | undefined; notice?: string; error?: string }): VNode {
+function DetailView(props: {
+  frame: WorkspaceFrame;
+  article: NewsroomArticleDetail;
+  site: NewsroomSite | undefined;
+  notice?: string;
+  error?: string;
+  reportsOn?: readonly ReportedActivity[];
+}): VNode {
   const { frame, article, site } = props;
   const { locale } = frame;
   const title = titleOf(locale, article);
@@ -536,6 +564,7 @@ function DetailView(props: { frame: WorkspaceFrame; article: NewsroomArticleDeta
           {props.error}
         </div>
       ) : null}
+      <ReportsOn locale={locale} activities={props.reportsOn} />
       <dl class="facts">
         <dt>{localized(locale, '状态', 'Status')}</dt>
         <dd>
@@ -871,10 +900,10 @@ export const newsroomPages: FastifyPluginAsyncZod = async (app) => {
 
   async function sendDetail(request: FastifyRequest, reply: FastifyReply, id: number, extra: { notice?: string; error?: string; status?: number } = {}) {
     const article = await newsroomService.getNewsroomArticle(app.db, actorOf(request), id);
-    const site = await siteOf(request, article.siteId);
+    const [site, reportsOn] = await Promise.all([siteOf(request, article.siteId), listReportedActivities(app.db, actorOf(request), id)]);
     return sendWorkspacePage(
       reply,
-      <DetailView frame={workspaceFrame(request)} article={article} site={site} notice={extra.notice} error={extra.error} />,
+      <DetailView frame={workspaceFrame(request)} article={article} site={site} notice={extra.notice} error={extra.error} reportsOn={reportsOn} />,
       extra.status,
     );
   }
@@ -889,10 +918,13 @@ export const newsroomPages: FastifyPluginAsyncZod = async (app) => {
     previews?: Partial<Record<Locale, string>>,
   ) {
     // The site's images for the cover image's choice, newest first.
-    const media = (await mediaService.listMedia(app.db, actorOf(request), { siteId: site.id, limit: 200, offset: 0 })).items;
+    const [{ items: media }, reportsOn] = await Promise.all([
+      mediaService.listMedia(app.db, actorOf(request), { siteId: site.id, limit: 200, offset: 0 }),
+      article ? listReportedActivities(app.db, actorOf(request), article.id) : undefined,
+    ]);
     return sendWorkspacePage(
       reply,
-      <FormView frame={workspaceFrame(request)} form={form} site={site} media={media} article={article} previews={previews} />,
+      <FormView frame={workspaceFrame(request)} form={form} site={site} media={media} article={article} previews={previews} reportsOn={reportsOn} />,
       status,
     );
   }
