@@ -30,6 +30,7 @@ import type {
   ActivityTable,
   ActivityTopicLinkTable,
 } from '../domains/activities/activity.table.ts';
+import type { ActivityArticleTable } from '../domains/activities/activity-article.table.ts';
 import type { DocumentAttachmentTable, DocumentPartyTable, DocumentTable } from '../domains/agreements/document.table.ts';
 import type { MeasureDimensionTable, MeasureTable, MeasureTopicTable } from '../domains/agreements/measure.table.ts';
 import type { CommitmentPartnerTable, CommitmentTable, ProgressUpdateTable } from '../domains/agreements/commitment.table.ts';
@@ -76,6 +77,7 @@ export interface Database {
   activity_attendee: ActivityAttendeeTable;
   activity_follow_up: ActivityFollowUpTable;
   activity_photo: ActivityPhotoTable;
+  activity_article: ActivityArticleTable;
   work_dimension: TaxonomyTable;
   document: DocumentTable;
   document_party: DocumentPartyTable;

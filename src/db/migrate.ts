@@ -13,6 +13,8 @@ import * as activities from './migrations/2026_11_24_0010_activities.ts';
 import * as facilityInterchange from './migrations/2026_11_24_0011_facility_interchange.ts';
 import * as facilityStatistics from './migrations/2026_11_24_0012_facility_statistics.ts';
 import * as agreements from './migrations/2026_11_24_0013_agreements.ts';
+import * as activityIndexes from './migrations/2026_11_24_0014_activity_indexes.ts';
+import * as activityArticles from './migrations/2026_11_24_0015_activity_articles.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -29,6 +31,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0011_facility_interchange': facilityInterchange,
   '2026_11_24_0012_facility_statistics': facilityStatistics,
   '2026_11_24_0013_agreements': agreements,
+  '2026_11_24_0014_activity_indexes': activityIndexes,
+  '2026_11_24_0015_activity_articles': activityArticles,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

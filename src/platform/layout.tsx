@@ -43,7 +43,12 @@ export function serviceDirectoryHref(homeHref: string): string {
   return `${homeHref.replace(/\/$/, '')}/facilities`;
 }
 
-/** Whether the page (its own address among the alternates) is the directory or a facility in it. */
+/** The public calendar of a site's activities in one language: beside its home page, /<lang>/activities. */
+export function activityCalendarHref(homeHref: string): string {
+  return `${homeHref.replace(/\/$/, '')}/activities`;
+}
+
+/** Whether the page (its own address among the alternates) is a list (the directory, the calendar) or a page in it. */
 function inServiceDirectory(props: PortalLayoutProps, directoryHref: string): boolean {
   const self = props.alternates.find((alternate) => alternate.locale === props.locale);
   if (!self) return false;
@@ -57,6 +62,7 @@ export function PortalLayout(props: PortalLayoutProps): VNode {
   const { locale } = props;
   const documentTitle = props.title ? `${props.title} - ${props.siteName}` : props.siteName;
   const directoryHref = serviceDirectoryHref(props.homeHref);
+  const calendarHref = activityCalendarHref(props.homeHref);
   return (
     <html lang={htmlLang[locale]}>
       <head>
@@ -110,6 +116,11 @@ export function PortalLayout(props: PortalLayoutProps): VNode {
               <li>
                 <a href={directoryHref} aria-current={inServiceDirectory(props, directoryHref) ? 'page' : undefined}>
                   {t(locale, 'serviceDirectory')}
+                </a>
+              </li>
+              <li>
+                <a href={calendarHref} aria-current={inServiceDirectory(props, calendarHref) ? 'page' : undefined}>
+                  {t(locale, 'activities')}
                 </a>
               </li>
             </ul>

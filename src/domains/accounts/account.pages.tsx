@@ -69,9 +69,20 @@ function sendSignIn(request: FastifyRequest, reply: FastifyReply, form: FormStat
   );
 }
 
+/** A section another domain adds to the signed-in dashboard (the agreements domain adds what falls due). */
+export type DashboardSection = (request: FastifyRequest, locale: Locale) => Promise<VNode | null>;
+
+const dashboardSections: DashboardSection[] = [];
+
+/** Lets another domain show something on the signed-in dashboard, after the reader's roles. */
+export function addDashboardSection(section: DashboardSection): void {
+  dashboardSections.push(section);
+}
+
 function DashboardView(props: {
   frame: WorkspaceFrame;
   memberships: Awaited<ReturnType<typeof listMemberships>>;
+  extras: (VNode | null)[];
 }): VNode {
   const { frame } = props;
   const { locale } = frame;
@@ -99,6 +110,7 @@ function DashboardView(props: {
       ) : (
         <p>{localized(locale, '您还没有任何组织的角色，请联系管理员。', 'You hold no role in any organization yet; ask an administrator.')}</p>
       )}
+      {props.extras}
       <h2>{localized(locale, '常用', 'Start here')}</h2>
       <ul>
         <li>
@@ -340,8 +352,12 @@ export const accountPages: FastifyPluginAsync = async (app) => {
     });
 
     guarded.get('/workspace', async (request, reply) => {
-      const memberships = await listMemberships(app.db, sessionOf(request).actor.userId);
-      return sendWorkspacePage(reply, <DashboardView frame={workspaceFrame(request)} memberships={memberships} />);
+      const frame = workspaceFrame(request);
+      const [memberships, extras] = await Promise.all([
+        listMemberships(app.db, sessionOf(request).actor.userId),
+        Promise.all(dashboardSections.map((section) => section(request, frame.locale))),
+      ]);
+      return sendWorkspacePage(reply, <DashboardView frame={frame} memberships={memberships} extras={extras} />);
     });
 
     guarded.get('/workspace/account', async (request, reply) => sendAccountPage(request, reply));

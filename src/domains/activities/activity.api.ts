@@ -8,6 +8,7 @@ import { notFound } from '../../platform/errors.ts';
 import { apiErrorResponses } from '../../platform/openapi.ts';
 import { mediaSrcset } from '../media/media.picture.tsx';
 import * as activityService from './activity.service.ts';
+import { listActivityArticles, type ActivityArticles } from './activity-article.service.ts';
 import {
   activityDetailOutput,
   activityInput,
@@ -85,7 +86,7 @@ function followUpToOutput(followUp: activityService.FollowUp): z.infer<typeof fo
   return { ...followUp, ownerOrganization: names(followUp.ownerOrganization), ownerPerson: followUp.ownerPerson ? names(followUp.ownerPerson) : null };
 }
 
-function detailToOutput(detail: activityService.ActivityDetail): z.infer<typeof activityDetailOutput> {
+function detailToOutput(detail: activityService.ActivityDetail, reports: ActivityArticles): z.infer<typeof activityDetailOutput> {
   return {
     ...activityToOutput(detail),
     topics: detail.topics,
@@ -101,7 +102,23 @@ function detailToOutput(detail: activityService.ActivityDetail): z.infer<typeof 
       url: mediaSrcset(photo.media).src,
     })),
     editable: detail.editable,
+    articles: reports.articles.map((article) => ({
+      articleId: article.articleId,
+      siteId: article.siteId,
+      siteSlug: article.siteSlug,
+      status: article.status,
+      publishAt: article.publishAt.toISOString(),
+      titleZh: article.titleZh,
+      titleEn: article.titleEn,
+      portal: article.portal,
+    })),
   };
+}
+
+/** An activity and the updates reporting on it, as the API reads it. */
+async function readDetail(db: Kysely<Database>, actor: Actor, id: number): Promise<z.infer<typeof activityDetailOutput>> {
+  const [detail, reports] = await Promise.all([activityService.getActivityDetail(db, actor, id), listActivityArticles(db, actor, id)]);
+  return detailToOutput(detail, reports);
 }
 
 const tags = ['activities'];
@@ -156,7 +173,7 @@ export const activityApi: FastifyPluginAsyncZod = async (app) => {
         response: { 200: activityDetailOutput, ...apiErrorResponses },
       },
     },
-    async (request) => detailToOutput(await activityService.getActivityDetail(app.db, actorOf(request), request.params.id)),
+    async (request) => readDetail(app.db, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -176,7 +193,7 @@ export const activityApi: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       const id = await activityService.createActivity(app.db, actor, request.body);
-      return reply.code(201).send(detailToOutput(await activityService.getActivityDetail(app.db, actor, id)));
+      return reply.code(201).send(await readDetail(app.db, actor, id));
     },
   );
 
@@ -195,7 +212,7 @@ export const activityApi: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const actor = actorOf(request);
       await activityService.updateActivity(app.db, actor, request.params.id, request.body);
-      return detailToOutput(await activityService.getActivityDetail(app.db, actor, request.params.id));
+      return readDetail(app.db, actor, request.params.id);
     },
   );
 

@@ -1,4 +1,5 @@
 import type { VNode } from 'preact';
+import type { FormState } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
 import { WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { MediaPicture } from '../media/media.picture.tsx';
@@ -13,6 +14,8 @@ import {
 } from './activity.rules.ts';
 import { groupAttendees, type ActivityDetail, type Attendee, type OrganizationRef } from './activity.service.ts';
 import { ActivityCrumbs, BothLanguages, MoveButton, nameOf, RowActions, textIn, timeRange, titleOf } from './activity.views.tsx';
+import type { ActivityArticles } from './activity-article.service.ts';
+import { ReportedInSection } from './activity-article.views.tsx';
 
 function OtherTitle(props: { locale: Locale; record: { titleZh: string; titleEn: string } }): VNode | null {
   const { locale, record } = props;
@@ -355,7 +358,14 @@ function PhotosSection(props: { frame: WorkspaceFrame; activity: ActivityDetail 
 }
 
 /** An activity's page: its fields, organizers, itinerary, sessions, attendees by federation and department, follow-ups, photos. */
-export function ActivityDetailView(props: { frame: WorkspaceFrame; activity: ActivityDetail; notice?: string }): VNode {
+export function ActivityDetailView(props: {
+  frame: WorkspaceFrame;
+  activity: ActivityDetail;
+  notice?: string;
+  /** The updates reporting on it and the sites the reader may draft one for; the draft form as submitted, with its message. */
+  reports?: ActivityArticles;
+  draftForm?: FormState;
+}): VNode {
   const { frame, activity } = props;
   const { locale } = frame;
   const title = titleOf(locale, activity);
@@ -412,6 +422,7 @@ export function ActivityDetailView(props: { frame: WorkspaceFrame; activity: Act
       <SessionsSection frame={frame} activity={activity} />
       <AttendeesSection frame={frame} activity={activity} />
       <FollowUpsSection frame={frame} activity={activity} />
+      {props.reports ? <ReportedInSection frame={frame} activityId={activity.id} reports={props.reports} form={props.draftForm} /> : null}
       <PhotosSection frame={frame} activity={activity} />
       {frame.actor?.isPlatformAdmin ? (
         <p>

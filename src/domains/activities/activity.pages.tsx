@@ -16,6 +16,7 @@ import { listOrganizationChoices } from '../organizations/organization.service.t
 import { resolveParentReference } from '../places/place.service.ts';
 import { PlaceRuleError, inLocale } from '../places/place.rules.ts';
 import { ActivityDetailView } from './activity.detail.tsx';
+import { listActivityArticles } from './activity-article.service.ts';
 import { activityStatusNames, organizerRoleNames, visibilityNames } from './activity.rules.ts';
 import { activityForm, activityParams, activityQuery, moveForm, newActivityForm, organizerForm, organizerParams, photoForm } from './activity.schema.ts';
 import * as activityService from './activity.service.ts';
@@ -40,7 +41,7 @@ import {
 const pageSize = 50;
 
 /** The list's filters: the API's, and a place named by code or path ("110115/观音寺街道") as the places pages name one. */
-const listFilters = activityQuery.extend({
+export const listFilters = activityQuery.extend({
   place: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.string().trim().max(1000).optional()),
 });
 
@@ -92,7 +93,17 @@ function ListView(props: {
             {t(locale, 'create')}
           </a>
         ) : null}
+        <a href={listPageHref('/workspace/activities/calendar', { kind: filters.values.kind, topic: filters.values.topic, organizationId: filters.values.organizationId, place: filters.values.place }, 0)}>
+          {localized(locale, '日历', 'Calendar')}
+        </a>
         <span class="muted">{localized(locale, `共 ${page.total} 项`, `${page.total} in all`)}</span>
+      </p>
+      <p class="actions">
+        {localized(locale, '按当前筛选导出：', 'Export with these filters: ')}
+        <a href={listPageHref('/workspace/activities/export.csv', filters.values, 0)}>{localized(locale, '活动 CSV', 'Activities CSV')}</a>
+        <a href={listPageHref('/workspace/activities/export.xlsx', filters.values, 0)}>{localized(locale, '活动 XLSX', 'Activities XLSX')}</a>
+        <a href={listPageHref('/workspace/activities/attendees.csv', filters.values, 0)}>{localized(locale, '参加人员 CSV', 'Attendees CSV')}</a>
+        <a href={listPageHref('/workspace/activities/attendees.xlsx', filters.values, 0)}>{localized(locale, '参加人员 XLSX', 'Attendees XLSX')}</a>
       </p>
       {page.items.length > 0 ? (
         <table>
@@ -354,8 +365,11 @@ export const activityPages: FastifyPluginAsyncZod = async (app) => {
   }
 
   async function sendDetail(request: FastifyRequest, reply: FastifyReply, id: number, notice?: string) {
-    const activity = await activityService.getActivityDetail(app.db, actorOf(request), id);
-    return sendWorkspacePage(reply, <ActivityDetailView frame={workspaceFrame(request)} activity={activity} notice={notice} />);
+    const [activity, reports] = await Promise.all([
+      activityService.getActivityDetail(app.db, actorOf(request), id),
+      listActivityArticles(app.db, actorOf(request), id),
+    ]);
+    return sendWorkspacePage(reply, <ActivityDetailView frame={workspaceFrame(request)} activity={activity} reports={reports} notice={notice} />);
   }
 
   /** The activity named in the address, refused as "not found" unless the actor may change it. */

@@ -20,6 +20,8 @@ export interface ActivityFilter {
   from?: Date;
   /** Beginning before this instant. */
   before?: Date;
+  /** Ended before this instant. */
+  endedBefore?: Date;
   visibility?: ActivityVisibility;
   status?: ActivityStatus;
 }
@@ -34,7 +36,8 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function visibleTo(readable: ReadableOrganizations): Expression<SqlBool> {
+/** The condition of the activities a reader may see (see ReadableOrganizations), for queries of other files too. */
+export function visibleTo(readable: ReadableOrganizations): Expression<SqlBool> {
   if (readable === 'all') return sql<SqlBool>`true`;
   return sql<SqlBool>`(activity.visibility <> 'internal' or exists (
     select 1 from activity_organizer o
@@ -43,6 +46,7 @@ function visibleTo(readable: ReadableOrganizations): Expression<SqlBool> {
 
 function filtered(db: Executor, filter: ActivityFilter, readable: ReadableOrganizations) {
   const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
+  const period = filter.from !== undefined && filter.before !== undefined && filter.from < filter.before ? { from: filter.from, before: filter.before } : undefined;
   return (
     db
       .selectFrom('activity')
@@ -76,8 +80,13 @@ function filtered(db: Executor, filter: ActivityFilter, readable: ReadableOrgani
       .$if(filter.personId !== undefined, (q) =>
         q.where(sql<SqlBool>`activity.id in (select a.activity_id from activity_attendee a where a.person_id = ${filter.personId ?? 0})`),
       )
-      .$if(filter.from !== undefined, (q) => q.where('activity.ends_at', '>=', filter.from ?? new Date(0)))
-      .$if(filter.before !== undefined, (q) => q.where('activity.starts_at', '<', filter.before ?? new Date(0)))
+      // Both bounds in order: the activity's days overlap them, the expression of activity_period_idx (a month).
+      .$if(period !== undefined, (q) =>
+        q.where(sql<SqlBool>`tstzrange(activity.starts_at, activity.ends_at, '[]') && tstzrange(${period?.from ?? new Date(0)}, ${period?.before ?? new Date(0)}, '[)')`),
+      )
+      .$if(period === undefined && filter.from !== undefined, (q) => q.where('activity.ends_at', '>=', filter.from ?? new Date(0)))
+      .$if(period === undefined && filter.before !== undefined, (q) => q.where('activity.starts_at', '<', filter.before ?? new Date(0)))
+      .$if(filter.endedBefore !== undefined, (q) => q.where('activity.ends_at', '<', filter.endedBefore ?? new Date(0)))
       .$if(filter.visibility !== undefined, (q) => q.where('activity.visibility', '=', filter.visibility ?? 'public'))
       .$if(filter.status !== undefined, (q) => q.where('activity.status', '=', filter.status ?? 'planned'))
   );
@@ -90,11 +99,26 @@ function withKind<QB extends ReturnType<typeof filtered>>(query: QB) {
     .select(['kind.code as kind_code', 'kind.name_zh as kind_name_zh', 'kind.name_en as kind_name_en']);
 }
 
-/** Lists a page of the activities the reader may see, latest start first, with their kind. */
-export async function listActivities(db: Executor, filter: ActivityFilter, readable: ReadableOrganizations, page: { limit: number; offset: number }) {
+/** The order of a list: latest start first, or earliest first (a calendar's coming activities). */
+export type ActivityOrder = 'latest' | 'earliest';
+
+/** A page of a list: by offset, or (for reading a long list through) the rows after the last one read. */
+export interface ActivityPage {
+  limit: number;
+  offset: number;
+  after?: { startsAt: Date; id: number };
+}
+
+/** Lists a page of the activities the reader may see, latest start first (or earliest), with their kind. */
+export async function listActivities(db: Executor, filter: ActivityFilter, readable: ReadableOrganizations, page: ActivityPage, order: ActivityOrder = 'latest') {
+  const direction = order === 'latest' ? 'desc' : 'asc';
+  const after = page.after;
   return withKind(filtered(db, filter, readable))
-    .orderBy('activity.starts_at', 'desc')
-    .orderBy('activity.id', 'desc')
+    .$if(after !== undefined, (q) =>
+      q.where(sql<SqlBool>`(activity.starts_at, activity.id) ${sql.raw(order === 'latest' ? '<' : '>')} (${after?.startsAt ?? new Date(0)}, ${after?.id ?? 0})`),
+    )
+    .orderBy('activity.starts_at', direction)
+    .orderBy('activity.id', direction)
     .limit(page.limit)
     .offset(page.offset)
     .execute();

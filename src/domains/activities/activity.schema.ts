@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { instantFromWallClock } from '../../platform/time.ts';
+import { articleStatuses } from '../articles/article.table.ts';
 import { activityMessages, activityTimeZone } from './activity.rules.ts';
 import {
   activityStatuses,
@@ -364,6 +365,19 @@ export const photoOutput = z.object({
   url: z.string(),
 });
 
+/** An update reporting on an activity: the newsroom's own to its site's staff, a published one to anyone who reads the activity. */
+export const reportingArticleOutput = z.object({
+  articleId: z.number().int(),
+  siteId: z.number().int(),
+  siteSlug: z.string(),
+  status: z.enum(articleStatuses),
+  publishAt: z.string(),
+  titleZh: z.string(),
+  titleEn: z.string(),
+  /** The portal's address of each language version readers can see now. */
+  portal: z.object({ zh: z.string().optional(), en: z.string().optional() }),
+});
+
 /** An activity as the API reads it: everything its page shows. */
 export const activityDetailOutput = activityOutput.extend({
   topics: z.array(taxonomyOutput),
@@ -373,6 +387,8 @@ export const activityDetailOutput = activityOutput.extend({
   followUps: z.array(followUpOutput),
   photos: z.array(photoOutput),
   editable: z.boolean(),
+  /** The updates reporting on it (POST /api/v1/activities/{id}/draft-article drafts one). */
+  articles: z.array(reportingArticleOutput),
 });
 
 /** A page of activities as the API returns it. */

@@ -11,7 +11,7 @@ import * as organizationRepository from '../organizations/organization.repositor
 import type { OrganizationKind } from '../organizations/organization.table.ts';
 import { listPostsHeldBy } from '../people/person.service.ts';
 import * as activityRepository from './activity.repository.ts';
-import type { ActivityFilter, ActivityWithKindRow, PartTable, ReadableOrganizations } from './activity.repository.ts';
+import type { ActivityFilter, ActivityOrder, ActivityWithKindRow, PartTable, ReadableOrganizations } from './activity.repository.ts';
 import type { Bilingual } from '../places/place.rules.ts';
 import { ActivityRuleError, activityMessages, activityTimeZone, titlesOfPosts } from './activity.rules.ts';
 import {
@@ -333,27 +333,82 @@ function filterOf(query: ActivityQuery): ActivityFilter {
   };
 }
 
+/** How a list is ordered and bounded by an instant: a calendar's coming and past activities. */
+export interface ListOptions {
+  /** 'latest' (the default): latest start first; 'earliest': soonest first. */
+  order?: ActivityOrder;
+  /** Only those still going on at or after this instant. */
+  endingFrom?: Date;
+  /** Only those that ended before this instant. */
+  endedBefore?: Date;
+}
+
+/**
+ * Whose internal activities the actor reads (refusing, as "not found", anyone who may not read the
+ * network's records); the public (null) reads public activities only.
+ */
+export async function readerScope(db: Executor, actor: Actor | null): Promise<ReadableOrganizations> {
+  if (actor === null) return [];
+  await assertCanRead(db, actor);
+  return readableOrganizations(db, actor);
+}
+
+function listFilterOf(query: ActivityQuery, actor: Actor | null, options: ListOptions): ActivityFilter {
+  const filter = filterOf(query);
+  if (options.endingFrom !== undefined && (filter.from === undefined || filter.from < options.endingFrom)) filter.from = options.endingFrom;
+  if (options.endedBefore !== undefined) filter.endedBefore = options.endedBefore;
+  // The public (the portal, its feeds) sees public activities and nothing else, whatever was asked.
+  if (actor === null) filter.visibility = 'public';
+  return filter;
+}
+
+/** Activity rows with their organizers, for the lists of this domain's other files (calendar, exports). */
+export async function withOrganizersOf(db: Executor, rows: readonly ActivityWithKindRow[]): Promise<ActivityListItem[]> {
+  const [organizerRows, tree] = await Promise.all([activityRepository.listOrganizers(db, rows.map((row) => row.id)), organizationTree(db)]);
+  return rows.map((row) => withOrganizers(row, organizerRows.filter((organizer) => organizer.activity_id === row.id), tree));
+}
+
 /**
  * A page of the activities the actor may read, latest first: filtered by title, kind, topic,
  * organizer (with the units below it), place of a stop (and below it), facility, attendee, the days
- * they go on (Asia/Shanghai), visibility and status.
+ * they go on (Asia/Shanghai), visibility and status. A null actor is the public: public activities only.
  */
 export async function listActivities(
   db: Executor,
-  actor: Actor,
+  actor: Actor | null,
   query: ActivityQuery,
+  options: ListOptions = {},
 ): Promise<{ items: ActivityListItem[]; total: number; limit: number; offset: number }> {
-  await assertCanRead(db, actor);
-  const readable = await readableOrganizations(db, actor);
-  const filter = filterOf(query);
-  const rows = await activityRepository.listActivities(db, filter, readable, query);
-  const [total, organizerRows, tree] = await Promise.all([
+  const readable = await readerScope(db, actor);
+  const filter = listFilterOf(query, actor, options);
+  const rows = await activityRepository.listActivities(db, filter, readable, query, options.order);
+  const [total, items] = await Promise.all([
     totalOf(query, rows.length, () => activityRepository.countActivities(db, filter, readable)),
-    activityRepository.listOrganizers(db, rows.map((row) => row.id)),
-    organizationTree(db),
+    withOrganizersOf(db, rows),
   ]);
-  const items = rows.map((row) => withOrganizers(row, organizerRows.filter((organizer) => organizer.activity_id === row.id), tree));
   return { items, total, limit: query.limit, offset: query.offset };
+}
+
+/**
+ * Every activity of listActivities' filter, read through in batches (latest first), for exports: each
+ * batch is read after the last row of the one before, so a long list costs no growing offset.
+ */
+export async function* listActivitiesInBatches(
+  db: Executor,
+  actor: Actor | null,
+  query: Omit<ActivityQuery, 'limit' | 'offset'>,
+  batchSize = 500,
+): AsyncGenerator<ActivityListItem[]> {
+  const readable = await readerScope(db, actor);
+  const filter = listFilterOf({ ...query, limit: batchSize, offset: 0 }, actor, {});
+  let after: { startsAt: Date; id: number } | undefined;
+  for (;;) {
+    const rows = await activityRepository.listActivities(db, filter, readable, { limit: batchSize, offset: 0, after });
+    if (rows.length > 0) yield await withOrganizersOf(db, rows);
+    const last = rows.at(-1);
+    if (!last || rows.length < batchSize) return;
+    after = { startsAt: last.starts_at, id: last.id };
+  }
 }
 
 /** Finds an activity and its organizers, refused as "not found" when the actor may not read it (internal: staff of an organizer). */

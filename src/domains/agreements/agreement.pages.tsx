@@ -104,6 +104,7 @@ function ListView(props: {
           </a>
         ) : null}
         <a href={`${agreementsHref}/commitments`}>{localized(locale, '全部承诺', 'All commitments')}</a>
+        <a href={`${agreementsHref}/dashboard`}>{localized(locale, '进展看板', 'Dashboards')}</a>
         {frame.actor?.isPlatformAdmin ? <a href={`${agreementsHref}/dimensions`}>{localized(locale, '工作维度', 'Work dimensions')}</a> : null}
         <span class="muted">{localized(locale, `共 ${page.total} 份`, `${page.total} in all`)}</span>
       </p>
@@ -231,7 +232,8 @@ function DocumentView(props: { frame: WorkspaceFrame; document: DocumentDetail; 
         <dt>{localized(locale, '总体进度', 'Overall progress')}</dt>
         <dd>
           <ProgressBar locale={locale} progress={document.progress} label={localized(locale, '总体进度', 'Overall progress')} />{' '}
-          <span class="muted">{localized(locale, `（${document.commitmentCount} 项承诺，按权重计）`, `(${document.commitmentCount} commitments, by weight)`)}</span>
+          <span class="muted">{localized(locale, `（${document.commitmentCount} 项承诺，按权重计）`, `(${document.commitmentCount} commitments, by weight)`)}</span>{' '}
+          <a href={`${documentHref(document.id)}/dashboard`}>{localized(locale, '进展看板', 'Dashboard')}</a>
         </dd>
       </dl>
       {document.editable ? (
@@ -271,6 +273,8 @@ function DocumentView(props: { frame: WorkspaceFrame; document: DocumentDetail; 
       )}
       <p>
         <a href={`${agreementsHref}/commitments?documentId=${document.id}`}>{localized(locale, '筛选本文件的承诺', 'Filter the commitments of this document')}</a>
+        {' · '}
+        <a href={`${documentHref(document.id)}/import`}>{localized(locale, '导入 / 导出 CSV', 'Import / Export CSV')}</a>
         {frame.actor?.isPlatformAdmin ? (
           <>
             {' · '}

@@ -173,7 +173,7 @@ export interface SiteManagement {
  * Top-level slugs that the portal's own addresses use under /<lang>/ (articles, search); a section
  * with one of them could not be reached. Feeds cannot collide: their names contain a dot.
  */
-export const reservedSectionSlugs: readonly string[] = ['articles', 'search', 'facilities'];
+export const reservedSectionSlugs: readonly string[] = ['articles', 'search', 'facilities', 'activities', 'agreements'];
 
 /** The topic announced when a site's sections change: that site's cached pages go. */
 export function siteTopic(siteId: number): string {

@@ -266,6 +266,9 @@ function DetailView(props: { frame: WorkspaceFrame; person: PersonDetail; notice
         </p>
       ) : null}
       {person.posts.length > 0 ? <PostsTable locale={locale} posts={person.posts} personId={person.id} /> : <p class="muted">{t(locale, 'noResults')}</p>}
+      <p>
+        <a href={`/workspace/people/${person.id}/duty-record`}>{localized(locale, '年度履职记录', 'Duty record for the year')}</a>
+      </p>
       {frame.actor?.isPlatformAdmin ? (
         <p>
           <a href={`/workspace/audit?entityType=person&entityId=${person.id}`}>{t(locale, 'history')}</a>
@@ -473,6 +476,10 @@ function ExecutiveMembersView(props: {
                   <tr>
                     <td>
                       <a href={`/workspace/people/${member.id}`}>{personName(locale, member)}</a>
+                      <br />
+                      <a class="muted" href={`/workspace/people/${member.id}/duty-record?year=${props.day.slice(0, 4)}`}>
+                        {localized(locale, `${props.day.slice(0, 4)} 年度履职记录`, `Duty record ${props.day.slice(0, 4)}`)}
+                      </a>
                     </td>
                     <td>
                       <ul>
