@@ -5,9 +5,9 @@ import { sanitizeArticleHtml } from '../../platform/sanitize.ts';
 import { instantFromWallClock } from '../../platform/time.ts';
 import { locales } from '../../platform/i18n.ts';
 import { hashPassword } from '../../domains/accounts/password.ts';
-import { demoArticles, demoOrganizations, demoSites, type DemoSection } from './demo-content.ts';
+import { demoArticles, demoOrganizations, demoSites, seedArticleSlug, type DemoSection } from './demo-content.ts';
 import { demoAccounts, demoPeople } from './demo-people.ts';
-import { ensureDemoActivities } from './demo-activities.ts';
+import { ensureDemoActivities, seedActivity } from './demo-activities.ts';
 import { ensureDemoAgreements } from './demo-agreements.ts';
 import { ensureDemoFacilities } from './demo-facilities.ts';
 import { ensureDemoPlaces } from './demo-places.ts';
@@ -61,6 +61,18 @@ async function ensureSections(
     ids.set(path, id);
     await ensureSections(tx, siteId, id, section.children ?? [], path, ids, report);
   }
+}
+
+/** The seed's update reports on the seed's exchange visit: link the two, as drafting it from the activity would. */
+async function linkSeedUpdateToItsActivity(tx: Executor): Promise<void> {
+  const article = await tx.selectFrom('article').select('id').where('slug', '=', seedArticleSlug).orderBy('id').executeTakeFirst();
+  const activity = await tx.selectFrom('activity').select('id').where('title_zh', '=', seedActivity.title.zh).executeTakeFirst();
+  if (!article || !activity) return;
+  await tx
+    .insertInto('activity_article')
+    .values({ activity_id: activity.id, article_id: article.id })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /**
@@ -193,6 +205,7 @@ export async function loadDemo(db: Kysely<Database>): Promise<DemoLoadReport> {
 
     report.facilities = await ensureDemoFacilities(tx, organizationIds, places.ids);
     report.activities = await ensureDemoActivities(tx, organizationIds, places.ids);
+    await linkSeedUpdateToItsActivity(tx);
     report.agreements = await ensureDemoAgreements(tx, organizationIds);
 
     for (const [index, account] of demoAccounts.entries()) {
