@@ -195,7 +195,7 @@ function DocumentDashboardView(props: { frame: WorkspaceFrame; dashboard: Worksp
   const { frame, dashboard, charts } = props;
   const { locale } = frame;
   const { document } = dashboard;
-  const title = localized(locale, `进展看板：${documentTitle(locale, document)}`, `Dashboard: ${documentTitle(locale, document)}`);
+  const title = localized(locale, `进展看板：${documentTitle(locale, document)}`, `Progress dashboard: ${documentTitle(locale, document)}`);
   const topMeasures = measureRows(locale, dashboard, true);
   return (
     <WorkspaceLayout frame={frame} area="agreements" title={title}>
@@ -457,18 +457,18 @@ function RemindersSection(props: { locale: Locale; reminders: Reminders }): VNod
         <p>{localized(locale, '没有逾期或 30 天内到期的承诺。', 'Nothing is overdue or due in the next 30 days.')}</p>
       ) : (
         reminders.groups.map((group) => (
-            <div class="reminders">
-              <h3>
-                <a href={organizationDashboardHref(group.organization.id)}>{organizationLabel(locale, group.organization)}</a>
-              </h3>
-              <ReminderList locale={locale} heading={localized(locale, '已逾期', 'Overdue')} items={group.overdue} />
-              <ReminderList locale={locale} heading={localized(locale, '30 天内到期', 'Due in the next 30 days')} items={group.dueSoon} />
-              {group.more ? (
-                <p>
-                  <a href={`${organizationDashboardHref(group.organization.id)}#overdue`}>{localized(locale, '更多，见其看板', 'More on its dashboard')}</a>
-                </p>
-              ) : null}
-            </div>
+          <div class="reminders">
+            <h3>
+              <a href={organizationDashboardHref(group.organization.id)}>{organizationLabel(locale, group.organization)}</a>
+            </h3>
+            <ReminderList locale={locale} heading={localized(locale, '已逾期', 'Overdue')} items={group.overdue} />
+            <ReminderList locale={locale} heading={localized(locale, '30 天内到期', 'Due in the next 30 days')} items={group.dueSoon} />
+            {group.more ? (
+              <p>
+                <a href={`${organizationDashboardHref(group.organization.id)}#overdue`}>{localized(locale, '更多，见其看板', 'More on its dashboard')}</a>
+              </p>
+            ) : null}
+          </div>
         ))
       )}
     </section>

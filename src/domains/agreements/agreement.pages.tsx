@@ -233,7 +233,7 @@ function DocumentView(props: { frame: WorkspaceFrame; document: DocumentDetail; 
         <dd>
           <ProgressBar locale={locale} progress={document.progress} label={localized(locale, '总体进度', 'Overall progress')} />{' '}
           <span class="muted">{localized(locale, `（${document.commitmentCount} 项承诺，按权重计）`, `(${document.commitmentCount} commitments, by weight)`)}</span>{' '}
-          <a href={`${documentHref(document.id)}/dashboard`}>{localized(locale, '进展看板', 'Dashboard')}</a>
+          <a href={`${documentHref(document.id)}/dashboard`}>{localized(locale, '进展看板', 'Progress dashboard')}</a>
         </dd>
       </dl>
       {document.editable ? (
