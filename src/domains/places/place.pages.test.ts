@@ -42,6 +42,9 @@ describe('browsing the places', () => {
     const daxing = await editor.get(`/workspace/places/${id('大兴区')}`);
     const link = /<a href="(\/workspace\/facilities\?place=[^"]+)">Facilities in this place/.exec(daxing.body)?.[1];
     expect(link).toBe('/workspace/facilities?place=110115');
+    const dashboard = await editor.get(`/workspace/agreements/dashboard/places/${id('大兴区')}`);
+    expect(daxing.body).toContain(`href="/workspace/agreements/dashboard/places/${id('大兴区')}"`);
+    expect(dashboard.statusCode).toBe(200);
     const facilities = await editor.get(link ?? '');
     expect(facilities.statusCode).toBe(200);
     expect(facilities.body).toContain('Tongrentang Zhima Health Women’s Service Centre');

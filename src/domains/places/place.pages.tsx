@@ -291,6 +291,8 @@ function DetailView(props: { frame: WorkspaceFrame; place: PlaceDetail; notice?:
         </a>
         {' · '}
         <a href={`/workspace/facilities/statistics?place=${place.id}`}>{localized(locale, '统计', 'Statistics')}</a>
+        {' · '}
+        <a href={`/workspace/agreements/dashboard/places/${place.id}`}>{localized(locale, '协议与任务进展', 'Agreements and commitments')}</a>
       </p>
       {frame.actor?.isPlatformAdmin ? (
         <p>
