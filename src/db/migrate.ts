@@ -15,6 +15,7 @@ import * as facilityStatistics from './migrations/2026_11_24_0012_facility_stati
 import * as agreements from './migrations/2026_11_24_0013_agreements.ts';
 import * as activityIndexes from './migrations/2026_11_24_0014_activity_indexes.ts';
 import * as activityArticles from './migrations/2026_11_24_0015_activity_articles.ts';
+import * as facilityDirectoryIndexes from './migrations/2026_11_24_0016_facility_directory_indexes.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0013_agreements': agreements,
   '2026_11_24_0014_activity_indexes': activityIndexes,
   '2026_11_24_0015_activity_articles': activityArticles,
+  '2026_11_24_0016_facility_directory_indexes': facilityDirectoryIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

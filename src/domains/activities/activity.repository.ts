@@ -39,12 +39,41 @@ function escapeLike(text: string): string {
 /** The condition of the activities a reader may see (see ReadableOrganizations), for queries of other files too. */
 export function visibleTo(readable: ReadableOrganizations): Expression<SqlBool> {
   if (readable === 'all') return sql<SqlBool>`true`;
+  if (readable.length === 0) return sql<SqlBool>`activity.visibility <> 'internal'`;
   return sql<SqlBool>`(activity.visibility <> 'internal' or exists (
     select 1 from activity_organizer o
     where o.activity_id = activity.id and o.organization_id = any(${[...readable]}::integer[])))`;
 }
 
-function filtered(db: Executor, filter: ActivityFilter, readable: ReadableOrganizations) {
+/** A filter with its topic, organization tree and place tree looked up: ids whose rows the planner can count. */
+interface ResolvedFilter extends ActivityFilter {
+  /** Null: no topic has that code. */
+  topicId?: number | null;
+  organizationIds?: number[];
+  placeIds?: number[];
+}
+
+/**
+ * Looks up the ids a filter names before the list's query runs. Given as arrays, the planner counts what
+ * they match from its statistics; a recursive subquery (the units below an organization) it guesses at
+ * thousands of rows, and a topic joined by its code at a few hundred activities, and then chooses a plan
+ * that reads every activity for what a walk along the start index would find at once, or the reverse.
+ */
+async function resolved(db: Executor, filter: ActivityFilter): Promise<ResolvedFilter> {
+  const [topic, organizations, places] = await Promise.all([
+    filter.topic === undefined ? undefined : db.selectFrom('activity_topic').select('id').where('code', '=', filter.topic).executeTakeFirst(),
+    filter.organizationId === undefined ? undefined : sql<{ id: number }>`select id from ${organizationAndUnitsBelow(filter.organizationId)} as below(id)`.execute(db),
+    filter.placeId === undefined ? undefined : sql<{ id: number }>`select ${filter.placeId}::integer as id union all select id from ${placesBelow(filter.placeId)} as below(id)`.execute(db),
+  ]);
+  return {
+    ...filter,
+    topicId: filter.topic === undefined ? undefined : (topic?.id ?? null),
+    organizationIds: organizations?.rows.map((row) => row.id),
+    placeIds: places?.rows.map((row) => row.id),
+  };
+}
+
+function filtered(db: Executor, filter: ResolvedFilter, readable: ReadableOrganizations) {
   const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
   const period = filter.from !== undefined && filter.before !== undefined && filter.from < filter.before ? { from: filter.from, before: filter.before } : undefined;
   return (
@@ -58,21 +87,19 @@ function filtered(db: Executor, filter: ActivityFilter, readable: ReadableOrgani
       )
       // Each "has a …" filter is a set of activity ids read through its index, so that PostgreSQL can
       // join it once (a hashed semi-join) rather than probe it per activity; counts over 100,000 need it.
-      .$if(filter.topic !== undefined, (q) =>
-        q.where(sql<SqlBool>`activity.id in (
-          select l.activity_id from activity_topic_link l join activity_topic t on t.id = l.topic_id where t.code = ${filter.topic ?? ''})`),
+      .$if(filter.topicId !== undefined, (q) =>
+        q.where(sql<SqlBool>`activity.id in (select l.activity_id from activity_topic_link l where l.topic_id = ${filter.topicId ?? null})`),
       )
-      .$if(filter.organizationId !== undefined, (q) =>
+      .$if(filter.organizationIds !== undefined, (q) =>
         q.where(sql<SqlBool>`activity.id in (
-          select o.activity_id from activity_organizer o where o.organization_id in ${organizationAndUnitsBelow(filter.organizationId ?? 0)})`),
+          select o.activity_id from activity_organizer o where o.organization_id = any(${filter.organizationIds ?? []}::integer[]))`),
       )
-      .$if(filter.placeId !== undefined, (q) => {
-        const placeId = filter.placeId ?? 0;
-        const area = sql`(select ${placeId}::integer union all select id from ${placesBelow(placeId)} as below(id))`;
+      .$if(filter.placeIds !== undefined, (q) => {
+        const area = filter.placeIds ?? [];
         return q.where(sql<SqlBool>`activity.id in (
-          select s.activity_id from activity_stop s where s.place_id in ${area}
+          select s.activity_id from activity_stop s where s.place_id = any(${area}::integer[])
           union all
-          select s.activity_id from activity_stop s join facility f on f.id = s.facility_id where f.place_id in ${area})`);
+          select s.activity_id from activity_stop s join facility f on f.id = s.facility_id where f.place_id = any(${area}::integer[]))`);
       })
       .$if(filter.facilityId !== undefined, (q) =>
         q.where(sql<SqlBool>`activity.id in (select s.activity_id from activity_stop s where s.facility_id = ${filter.facilityId ?? 0})`),
@@ -111,14 +138,17 @@ export interface ActivityPage {
 
 /** Lists a page of the activities the reader may see, latest start first (or earliest), with their kind. */
 export async function listActivities(db: Executor, filter: ActivityFilter, readable: ReadableOrganizations, page: ActivityPage, order: ActivityOrder = 'latest') {
-  const direction = order === 'latest' ? 'desc' : 'asc';
   const after = page.after;
-  return withKind(filtered(db, filter, readable))
+  return withKind(filtered(db, await resolved(db, filter), readable))
     .$if(after !== undefined, (q) =>
       q.where(sql<SqlBool>`(activity.starts_at, activity.id) ${sql.raw(order === 'latest' ? '<' : '>')} (${after?.startsAt ?? new Date(0)}, ${after?.id ?? 0})`),
     )
-    .orderBy('activity.starts_at', direction)
-    .orderBy('activity.id', direction)
+    // Soonest first is asked with an end bound (what is coming, a month), which the planner cannot tell
+    // lies at the far end of the start index: walking it from the oldest would read ten years to find
+    // next week. "Nulls first" (starts_at is never null) is an order that index does not give, so the
+    // rows are found through the bound's own index and then sorted, whatever the planner expects.
+    .$if(order === 'latest', (q) => q.orderBy('activity.starts_at', 'desc').orderBy('activity.id', 'desc'))
+    .$if(order === 'earliest', (q) => q.orderBy(sql`activity.starts_at asc nulls first`).orderBy('activity.id', 'asc'))
     .limit(page.limit)
     .offset(page.offset)
     .execute();
@@ -129,7 +159,7 @@ export type ActivityWithKindRow = Awaited<ReturnType<typeof listActivities>>[num
 
 /** Counts the activities the filter matches among those the reader may see. */
 export async function countActivities(db: Executor, filter: ActivityFilter, readable: ReadableOrganizations): Promise<number> {
-  const row = await filtered(db, filter, readable)
+  const row = await filtered(db, await resolved(db, filter), readable)
     .select((eb) => eb.fn.countAll<string>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
