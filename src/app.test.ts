@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
 import { createDb } from './db/database.ts';
 import { createTestApp, type TestApp } from '../test/app.ts';
+import { signIn } from '../test/workspace.ts';
 
 let testApp: TestApp;
 
@@ -50,5 +51,12 @@ describe('errors', () => {
       await app.close();
       await db.destroy();
     }
+  });
+
+  it('answers 400, not 500, for an id beyond what the database can hold', async () => {
+    const editor = await signIn(testApp.app, 'editor@bwf.example.org');
+    const response = await editor.api('GET', '/api/v1/documents/99999999999');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_request');
   });
 });

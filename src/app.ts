@@ -106,6 +106,11 @@ function toDomainError(error: FastifyError | DomainError): DomainError {
     return new DomainError(400, 'invalid_request', `${where ?? 'request'}: ${first?.message ?? 'invalid value'}`);
   }
   // A delete that other records still point to (a foreign key "restrict"): the user's step, not our fault.
+  // A number or date from the request that PostgreSQL cannot hold (an id beyond its integer range):
+  // it names nothing we keep.
+  if (['22003', '22008', '22P02', '22007'].includes(String((error as { code?: unknown }).code))) {
+    return new DomainError(400, 'invalid_request', 'A value in the request is out of range.');
+  }
   if ((error as { code?: unknown }).code === '23503' && /delete/i.test(error.message)) {
     return new DomainError(409, 'in_use', 'Other records still refer to this one; remove those references first.');
   }

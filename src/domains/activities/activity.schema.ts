@@ -17,7 +17,8 @@ export { activityStatuses, activityVisibilities, attendanceStatuses, attendeeRol
 const blankToNull = (value: unknown): unknown => (value === undefined || (typeof value === 'string' && value.trim() === '') ? null : value);
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const id = z.coerce.number().int().positive();
+// An id is a PostgreSQL integer: a larger number names nothing (and must not reach the database as one).
+const id = z.coerce.number().int().positive().max(2_147_483_647);
 const optionalId = z.preprocess(blankToNull, id.nullable());
 
 /** A code of a list a deployment can extend (a kind, a topic). */
