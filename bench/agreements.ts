@@ -56,6 +56,7 @@ function p95(values: readonly number[]): number {
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
+const size = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : mib(bytes));
 
 // ---------------------------------------------------------------- data
 
@@ -244,27 +245,34 @@ async function timeRequests(target: Target, headers: Record<string, string>, cou
 async function timeExport(target: Target, headers: Record<string, string>, runs: number) {
   const gc = (globalThis as { gc?: () => void }).gc;
   const times: number[] = [];
-  const peaks: number[] = [];
+  const rssPeaks: number[] = [];
+  const heapPeaks: number[] = [];
   let bytes = 0;
   for (let run = 0; run < runs + 1; run++) {
     gc?.();
     await sleep(20);
-    const resting = process.memoryUsage.rss();
-    let peak = resting;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 2);
+    const resting = process.memoryUsage();
+    const peak = { rss: resting.rss, heap: resting.heapUsed };
+    const sample = () => {
+      const now = process.memoryUsage();
+      peak.rss = Math.max(peak.rss, now.rss);
+      peak.heap = Math.max(peak.heap, now.heapUsed);
+    };
+    const sampler = setInterval(sample, 2);
     const started = performance.now();
     const { status, body } = await request(target, headers);
     const elapsed = performance.now() - started;
-    peak = Math.max(peak, process.memoryUsage.rss());
+    sample();
     clearInterval(sampler);
     if (status !== 200 || !body.includes(target.expect)) throw new Error(`${target.url} answered ${status} without ${JSON.stringify(target.expect)}`);
     bytes = body.length;
     // The first run warms up.
     if (run === 0) continue;
     times.push(elapsed);
-    peaks.push(peak - resting);
+    rssPeaks.push(peak.rss - resting.rss);
+    heapPeaks.push(peak.heap - resting.heapUsed);
   }
-  return { times, peaks, bytes, collected: gc !== undefined };
+  return { times, rssPeaks, heapPeaks, bytes, collected: gc !== undefined };
 }
 
 /** Whether the workspace answers 200 at an address with `expect` in it (a route another part of the workspace may not have yet). */
@@ -412,12 +420,20 @@ async function main(cleanup: Cleanup): Promise<void> {
       ]),
     ])}\n\n` +
       `${table([
-        ['export', 'size', 'median', 'p95', 'peak memory above rest (median)', 'peak memory above rest (max)'],
-        ...exported.map(({ label, result }) => [label, mib(result.bytes), ms(median(result.times)), ms(p95(result.times)), mib(median(result.peaks)), mib(Math.max(...result.peaks))]),
+        ['export', 'size', 'median', 'p95', 'peak RSS above rest (max)', 'peak heap above rest (median)', 'peak heap above rest (max)'],
+        ...exported.map(({ label, result }) => [
+          label,
+          size(result.bytes),
+          ms(median(result.times)),
+          ms(p95(result.times)),
+          mib(Math.max(...result.rssPeaks)),
+          mib(median(result.heapPeaks)),
+          mib(Math.max(...result.heapPeaks)),
+        ]),
       ])}\n` +
       (notExported.length > 0 ? `not measured: ${notExported.join('; ')}\n` : '') +
       'Times are whole requests as a client sees them: HTTP, session, PostgreSQL, rendering.\n' +
-      `Memory: this process's resident set (the server runs in it), sampled every 2 ms during each export${exported[0]?.result.collected ? ', after a full GC' : ' (run with --expose-gc for a settled baseline)'}.\n` +
+      `Memory: this process's resident set and V8 heap in use (the server runs in it), sampled every 2 ms during each export${exported[0]?.result.collected ? ', after a full GC' : ' (run with --expose-gc for a settled baseline)'}.\n` +
       `load: the 1-minute load average after each page (${cpus.length} CPUs; other work on the machine shows in every figure).\n`,
   );
 }

@@ -104,8 +104,8 @@ describe('the framework agreement in a browser', () => {
 
     // The dashboard's workbook, from the document's page: an XLSX file (a zip) whose measures sheet has the roll-up.
     await clickAndLoad(page, page.getByRole('link', { name: agreementTitleEn }), documentPath);
-    await clickAndLoad(page, page.getByRole('main').getByRole('link', { name: 'Dashboard', exact: true }), `${documentPath}/dashboard`);
-    const [workbookDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download as XLSX' }).click()]);
+    await Promise.all([page.waitForURL(`${baseUrl}${documentPath}/dashboard`), page.locator(`main a[href="${documentPath}/dashboard"]`).first().click()]);
+    const [workbookDownload] = await Promise.all([page.waitForEvent('download'), page.locator(`main a[href="${documentPath}/dashboard.xlsx"]`).first().click()]);
     expect(workbookDownload.suggestedFilename()).toMatch(/\.xlsx$/);
     const workbookFile = await readFile(await workbookDownload.path());
     expect([...workbookFile.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);

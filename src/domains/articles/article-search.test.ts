@@ -4,6 +4,7 @@ import { seedArticleSlug } from '../../db/demo/demo-content.ts';
 import { browserUserAgent, createTestApp, type TestApp } from '../../../test/app.ts';
 import { createTestDatabase } from '../../../test/database.ts';
 import * as searchMigration from '../../db/migrations/2026_11_24_0006_search.ts';
+import * as facilityDirectoryIndexes from '../../db/migrations/2026_11_24_0016_facility_directory_indexes.ts';
 import { forgetSearchStatistics, mostMatches, searchArticles, type ArticleSearchParams } from './article-search.ts';
 import { insertArticle, insertArticleTranslation } from './article.repository.ts';
 
@@ -368,11 +369,14 @@ describe('migration 0006', () => {
     const database = await createTestDatabase();
     try {
       const db = database.db as unknown as Kysely<unknown>;
+      // Undone as a migrator would: first the later migration whose index uses its bigram function.
+      await facilityDirectoryIndexes.down(db);
       await searchMigration.down(db);
       const columns = await sql<{ n: number }>`
         select count(*)::int as n from information_schema.columns where table_name = 'article_translation' and column_name = 'search_vector'`.execute(db);
       expect(columns.rows[0]?.n).toBe(0);
       await searchMigration.up(db);
+      await facilityDirectoryIndexes.up(db);
       const found = await searchArticles(database.db, { siteId: bwf.siteId, query: '京津', limit: 10, offset: 0 });
       expect(found.results.map((r) => r.slug)).toContain(seedArticleSlug);
     } finally {

@@ -1,8 +1,8 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { cjkTsquery } from '../../platform/search-text.ts';
 import { organizationAndUnitsBelow } from '../people/person.repository.ts';
 import type { PlaceLevel } from './place.table.ts';
-import { placesBelow } from './place.repository.ts';
 
 /** A moment on the facilities' wall clock: the local day, ISO weekday and "HH:MM". */
 export interface LocalMoment {
@@ -60,11 +60,23 @@ function escapeLike(text: string): string {
 /**
  * The ids of a place and every place below it. Passed on as an array, the planner knows how many
  * places a filter names; the recursive subquery itself it guesses at tens of thousands, and then
- * reads the whole table for a sub-district of twenty communities.
+ * reads the whole table for a sub-district of twenty communities. The walk goes a level at a time for
+ * the same reason: knowing each level's ids, PostgreSQL looks a district's few hundred places up in
+ * place_parent_idx, where one recursive query would hash all 50,000 places first.
  */
 export async function listPlaceIdsWithin(db: Executor, placeId: number): Promise<number[]> {
-  const result = await sql<{ id: number }>`select ${placeId}::integer as id union all ${placesBelow(placeId)}`.execute(db);
-  return result.rows.map((row) => row.id);
+  const ids = [placeId];
+  const seen = new Set(ids);
+  for (let level = [placeId]; level.length > 0; ) {
+    const below = await db.selectFrom('place').select('id').where(sql<SqlBool>`parent_id = any(${level}::integer[])`).execute();
+    // A place seen before is not walked again, so that even a broken tree cannot loop.
+    level = below.map((row) => row.id).filter((id) => !seen.has(id));
+    for (const id of level) {
+      seen.add(id);
+      ids.push(id);
+    }
+  }
+  return ids;
 }
 
 /**
@@ -114,8 +126,15 @@ function listedBy(organizationId: number): Expression<SqlBool> {
   return sql<SqlBool>`(facility.status <> 'closed' and facility.operator_organization_id in ${organizationAndUnitsBelow(organizationId)})`;
 }
 
+/** What a search looks in: a facility's names and addresses, written as its indexes are built. */
+const searchText = sql<string>`(facility.name_zh || ' ' || facility.name_en || ' ' || facility.address_zh || ' ' || facility.address_en)`;
+
+/** One or two Chinese characters: too short for a trigram, found through their bigrams instead. */
+const shortChinese = /^[\u3400-\u9fff]{1,2}$/;
+
 function filtered(db: Executor, filter: DirectoryFilter) {
   const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
+  const bigrams = filter.q !== undefined && shortChinese.test(filter.q) ? cjkTsquery([filter.q]) : undefined;
   return (
     db
       .selectFrom('facility')
@@ -134,11 +153,10 @@ function filtered(db: Executor, filter: DirectoryFilter) {
         ),
       )
       // Written as the trigram index facility_search_trgm_idx is built, so that the index serves it.
-      .$if(pattern !== undefined, (q) =>
-        q.where(
-          sql<SqlBool>`(facility.name_zh || ' ' || facility.name_en || ' ' || facility.address_zh || ' ' || facility.address_en) ilike ${pattern ?? ''}`,
-        ),
-      )
+      .$if(pattern !== undefined, (q) => q.where(sql<SqlBool>`${searchText} ilike ${pattern ?? ''}`))
+      // Every occurrence of the characters is among the bigrams of facility_search_zh_bigram_idx (a single
+      // character as a prefix), so this finds the candidates without reading the table; ilike decides.
+      .$if(bigrams !== undefined, (q) => q.where(sql<SqlBool>`halfsky_zh_bigrams(${searchText}) @@ ${bigrams ?? ''}::tsquery`))
       .$if(filter.openAt !== undefined, (q) => q.where(openAt(filter.openAt ?? { date: '', weekday: 0, time: '' })))
   );
 }
