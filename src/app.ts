@@ -27,6 +27,8 @@ import { activityApi } from './domains/activities/activity.api.ts';
 import { activityPages } from './domains/activities/activity.pages.tsx';
 import { activityPartPages } from './domains/activities/activity-parts.pages.tsx';
 import { activityArticleApi } from './domains/activities/activity-article.api.ts';
+import { activityMeasureApi } from './domains/activities/activity-measure.api.ts';
+import { activityMeasurePages } from './domains/activities/activity-measure.pages.tsx';
 import { activityArticlePages } from './domains/activities/activity-article.pages.tsx';
 import { activityPortalPages } from './domains/activities/activity-portal.pages.tsx';
 import { activityCalendarPages } from './domains/activities/activity-calendar.pages.tsx';
@@ -228,6 +230,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(activityApi);
   await app.register(activityArticlePages);
   await app.register(activityArticleApi);
+  await app.register(activityMeasurePages);
+  await app.register(activityMeasureApi);
   await app.register(activityCalendarPages);
   await app.register(activityExportPages);
   await app.register(activityDutyPages);

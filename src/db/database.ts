@@ -31,6 +31,7 @@ import type {
   ActivityTopicLinkTable,
 } from '../domains/activities/activity.table.ts';
 import type { ActivityArticleTable } from '../domains/activities/activity-article.table.ts';
+import type { ActivityMeasureTable } from '../domains/activities/activity-measure.table.ts';
 import type { DocumentAttachmentTable, DocumentPartyTable, DocumentTable } from '../domains/agreements/document.table.ts';
 import type { MeasureDimensionTable, MeasureTable, MeasureTopicTable } from '../domains/agreements/measure.table.ts';
 import type { CommitmentPartnerTable, CommitmentTable, ProgressUpdateTable } from '../domains/agreements/commitment.table.ts';
@@ -78,6 +79,7 @@ export interface Database {
   activity_follow_up: ActivityFollowUpTable;
   activity_photo: ActivityPhotoTable;
   activity_article: ActivityArticleTable;
+  activity_measure: ActivityMeasureTable;
   work_dimension: TaxonomyTable;
   document: DocumentTable;
   document_party: DocumentPartyTable;

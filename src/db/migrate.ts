@@ -16,6 +16,7 @@ import * as agreements from './migrations/2026_11_24_0013_agreements.ts';
 import * as activityIndexes from './migrations/2026_11_24_0014_activity_indexes.ts';
 import * as activityArticles from './migrations/2026_11_24_0015_activity_articles.ts';
 import * as facilityDirectoryIndexes from './migrations/2026_11_24_0016_facility_directory_indexes.ts';
+import * as activityMeasures from './migrations/2026_11_24_0017_activity_measures.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0014_activity_indexes': activityIndexes,
   '2026_11_24_0015_activity_articles': activityArticles,
   '2026_11_24_0016_facility_directory_indexes': facilityDirectoryIndexes,
+  '2026_11_24_0017_activity_measures': activityMeasures,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

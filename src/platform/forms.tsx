@@ -123,9 +123,33 @@ export function TextAreaField(props: FieldProps & { rows?: number }): VNode {
   );
 }
 
-/** A labelled choice among options, with its error message. */
-export function SelectField(props: FieldProps & { options: { value: string; label: string }[] }): VNode {
+/** One choice of a select; options that follow each other with the same `group` are shown under it. */
+export interface SelectOption {
+  value: string;
+  label: string;
+  group?: string;
+}
+
+/** Options in runs of the same group, in order; a run without a group stands alone. */
+function optionRuns(options: readonly SelectOption[]): { group?: string; options: SelectOption[] }[] {
+  const runs: { group?: string; options: SelectOption[] }[] = [];
+  for (const option of options) {
+    const last = runs.at(-1);
+    if (last && last.group === option.group) last.options.push(option);
+    else runs.push({ group: option.group, options: [option] });
+  }
+  return runs;
+}
+
+/** A labelled choice among options (grouped where they name a group), with its error message. */
+export function SelectField(props: FieldProps & { options: SelectOption[] }): VNode {
   const current = props.form.values[props.name] ?? '';
+  const optionsOf = (options: SelectOption[]) =>
+    options.map((option) => (
+      <option value={option.value} selected={option.value === current}>
+        {option.label}
+      </option>
+    ));
   return (
     <FieldFrame {...props}>
       <select
@@ -135,11 +159,7 @@ export function SelectField(props: FieldProps & { options: { value: string; labe
         aria-invalid={props.form.errors[props.name] ? 'true' : undefined}
         aria-describedby={describedBy(props)}
       >
-        {props.options.map((option) => (
-          <option value={option.value} selected={option.value === current}>
-            {option.label}
-          </option>
-        ))}
+        {optionRuns(props.options).map((run) => (run.group === undefined ? optionsOf(run.options) : <optgroup label={run.group}>{optionsOf(run.options)}</optgroup>))}
       </select>
     </FieldFrame>
   );

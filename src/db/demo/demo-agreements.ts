@@ -39,6 +39,8 @@ interface DemoMeasure {
   topics?: string[];
   commitments: DemoCommitment[];
   children?: DemoMeasure[];
+  /** The seed's exchange visit carries this measure out. */
+  carriedOutBySeedVisit?: boolean;
 }
 
 /** A document of the demo. Its number is left empty: the demo never makes up a real one. */
@@ -158,6 +160,7 @@ export const demoDocuments: DemoDocument[] = [
         bodyEn: 'Visits in both directions on how women’s organizations take part in grassroots governance and how grassroots executive members play their part.',
         dimensions: ['organizational'],
         topics: ['grassroots_governance', 'executive_members'],
+        carriedOutBySeedVisit: true,
         commitments: [
           {
             whatZh: '接待天津市妇联来京交流学习，介绍基层组织建设做法',
@@ -375,6 +378,7 @@ export const demoDocuments: DemoDocument[] = [
             number: '3.1',
             titleZh: '推动妇女组织参与基层社会治理',
             titleEn: "Women's organizations in grassroots social governance",
+            carriedOutBySeedVisit: true,
             bodyZh: '围绕妇女组织参与基层社会治理开展交流学习和实地调研。',
             bodyEn: "Exchange visits and field investigations on how women's organizations take part in grassroots governance.",
             dimensions: ['organizational'],
@@ -432,6 +436,7 @@ export const demoDocuments: DemoDocument[] = [
             number: '3.2',
             titleZh: '发挥基层妇联执委作用',
             titleEn: 'Let grassroots executive members play their part',
+            carriedOutBySeedVisit: true,
             bodyZh: '交流执委工作室建设经验，推动执委联系服务妇女群众。',
             bodyEn: "Share experience of executive members' offices, so that executive members stay close to the women they serve.",
             dimensions: ['organizational', 'working_style'],
@@ -637,6 +642,9 @@ export async function ensureDemoAgreements(tx: Executor, organizationIds: Readon
           })
           .execute();
       }
+    }
+    if (measure.carriedOutBySeedVisit && evidence.activityId !== null) {
+      await tx.insertInto('activity_measure').values({ activity_id: evidence.activityId, measure_id: id }).execute();
     }
     for (const [index, child] of (measure.children ?? []).entries()) await addMeasure(documentId, child, id, (index + 1) * 10);
   };

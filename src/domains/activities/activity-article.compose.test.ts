@@ -170,8 +170,8 @@ describe('the draft', () => {
           },
         ],
         followUps: [
-          { id: 1, position: 1, actionZh: '落实框架协议', actionEn: 'Carry out the framework agreement', ownerOrganization: bwf, ownerPerson: null, dueOn: '2024-12-31', status: 'open' },
-          { id: 2, position: 2, actionZh: '放弃的事项', actionEn: 'A dropped action', ownerOrganization: twf, ownerPerson: null, dueOn: null, status: 'dropped' },
+          { id: 1, position: 1, actionZh: '落实框架协议', actionEn: 'Carry out the framework agreement', ownerOrganization: bwf, ownerPerson: null, dueOn: '2024-12-31', status: 'open', commitmentId: null },
+          { id: 2, position: 2, actionZh: '放弃的事项', actionEn: 'A dropped action', ownerOrganization: twf, ownerPerson: null, dueOn: null, status: 'dropped', commitmentId: null },
         ],
         attendees: [
           attendee({ id: 1, person: { id: 8, nameZh: 'Wang Dongmei', nameEn: 'Wang Dongmei' }, organization: twf, federation: twf, titleZh: '副主席', titleEn: 'Vice-President' }),

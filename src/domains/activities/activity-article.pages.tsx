@@ -6,6 +6,7 @@ import { formState, parseForm, type FormState } from '../../platform/forms.tsx';
 import { sendWorkspacePage } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import * as activityArticleService from './activity-article.service.ts';
+import { listMeasuresOfActivity } from './activity-measure.service.ts';
 import { activityParams } from './activity.schema.ts';
 import * as activityService from './activity.service.ts';
 import { ActivityDetailView } from './activity.detail.tsx';
@@ -40,10 +41,11 @@ export const activityArticlePages: FastifyPluginAsyncZod = async (app) => {
       form = localizeForm(parsed.form, frame.locale);
     }
     // The activity's page again, with the message beside the draft button.
-    const [activity, reports] = await Promise.all([
+    const [activity, reports, measures] = await Promise.all([
       activityService.getActivityDetail(app.db, actor, request.params.id),
       activityArticleService.listActivityArticles(app.db, actor, request.params.id),
+      listMeasuresOfActivity(app.db, actor, request.params.id),
     ]);
-    return sendWorkspacePage(reply, <ActivityDetailView frame={frame} activity={activity} reports={reports} draftForm={form} />, status);
+    return sendWorkspacePage(reply, <ActivityDetailView frame={frame} activity={activity} reports={reports} measures={measures} draftForm={form} />, status);
   });
 };

@@ -12,8 +12,10 @@ import {
   organizerRoleNames,
   visibilityNames,
 } from './activity.rules.ts';
-import { groupAttendees, type ActivityDetail, type Attendee, type OrganizationRef } from './activity.service.ts';
-import { ActivityCrumbs, BothLanguages, MoveButton, nameOf, RowActions, textIn, timeRange, titleOf } from './activity.views.tsx';
+import { groupAttendees, type ActivityDetail, type Attendee, type FollowUp, type OrganizationRef } from './activity.service.ts';
+import { ActivityCrumbs, AddButton, BothLanguages, MoveButton, nameOf, Nothing, RowActions, textIn, timeRange, titleOf } from './activity.views.tsx';
+import type { ImplementedMeasure } from './activity-measure.service.ts';
+import { MeasuresSection } from './activity-measure.views.tsx';
 import type { ActivityArticles } from './activity-article.service.ts';
 import { ReportedInSection } from './activity-article.views.tsx';
 
@@ -30,20 +32,6 @@ function OtherTitle(props: { locale: Locale; record: { titleZh: string; titleEn:
 
 function OrganizationLink(props: { locale: Locale; organization: OrganizationRef }): VNode {
   return <a href={`/workspace/organizations/${props.organization.id}`}>{organizationName(props.locale, props.organization)}</a>;
-}
-
-function AddButton(props: { href: string; label: string }): VNode {
-  return (
-    <p class="actions">
-      <a class="button" href={props.href}>
-        {props.label}
-      </a>
-    </p>
-  );
-}
-
-function Nothing(props: { locale: Locale }): VNode {
-  return <p class="muted">{localized(props.locale, '暂无。', 'None yet.')}</p>;
 }
 
 function AttendeeRow(props: { frame: WorkspaceFrame; activity: ActivityDetail; attendee: Attendee }): VNode {
@@ -267,6 +255,16 @@ function SessionsSection(props: { frame: WorkspaceFrame; activity: ActivityDetai
   );
 }
 
+/** The commitment a follow-up became, or for those who may change the activity, the way to make it one. */
+function FollowUpCommitment(props: { locale: Locale; followUp: FollowUp; editable: boolean }): VNode {
+  const { locale, followUp } = props;
+  if (followUp.commitmentId !== null) {
+    return <a href={`/workspace/agreements/commitments/${followUp.commitmentId}`}>{localized(locale, '查看承诺', 'See the commitment')}</a>;
+  }
+  if (!props.editable) return <span class="muted">—</span>;
+  return <a href={`/workspace/agreements/commitments/new?followUpId=${followUp.id}`}>{localized(locale, '列为承诺', 'Make it a commitment')}</a>;
+}
+
 function FollowUpsSection(props: { frame: WorkspaceFrame; activity: ActivityDetail }): VNode {
   const { frame, activity } = props;
   const { locale } = frame;
@@ -284,6 +282,7 @@ function FollowUpsSection(props: { frame: WorkspaceFrame; activity: ActivityDeta
               <th scope="col">{localized(locale, '负责', 'Owner')}</th>
               <th scope="col">{localized(locale, '期限', 'Due')}</th>
               <th scope="col">{localized(locale, '状态', 'Status')}</th>
+              <th scope="col">{localized(locale, '承诺', 'Commitment')}</th>
               {activity.editable ? <th scope="col">{t(locale, 'action')}</th> : null}
             </tr>
           </thead>
@@ -299,6 +298,9 @@ function FollowUpsSection(props: { frame: WorkspaceFrame; activity: ActivityDeta
                   </td>
                   <td>{followUp.dueOn ?? <span class="muted">—</span>}</td>
                   <td>{nameOf(locale, followUpStatusNames, followUp.status)}</td>
+                  <td>
+                    <FollowUpCommitment locale={locale} followUp={followUp} editable={activity.editable} />
+                  </td>
                   {activity.editable ? (
                     <td>
                       <RowActions
@@ -365,6 +367,8 @@ export function ActivityDetailView(props: {
   /** The updates reporting on it and the sites the reader may draft one for; the draft form as submitted, with its message. */
   reports?: ActivityArticles;
   draftForm?: FormState;
+  /** The measures of agreements and circulars it carries out. */
+  measures?: ImplementedMeasure[];
 }): VNode {
   const { frame, activity } = props;
   const { locale } = frame;
@@ -422,6 +426,7 @@ export function ActivityDetailView(props: {
       <SessionsSection frame={frame} activity={activity} />
       <AttendeesSection frame={frame} activity={activity} />
       <FollowUpsSection frame={frame} activity={activity} />
+      {props.measures ? <MeasuresSection frame={frame} activity={activity} measures={props.measures} /> : null}
       {props.reports ? <ReportedInSection frame={frame} activityId={activity.id} reports={props.reports} form={props.draftForm} /> : null}
       <PhotosSection frame={frame} activity={activity} />
       {frame.actor?.isPlatformAdmin ? (

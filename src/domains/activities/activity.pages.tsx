@@ -17,6 +17,7 @@ import { resolveParentReference } from '../places/place.service.ts';
 import { PlaceRuleError, inLocale } from '../places/place.rules.ts';
 import { ActivityDetailView } from './activity.detail.tsx';
 import { listActivityArticles } from './activity-article.service.ts';
+import { listMeasuresOfActivity } from './activity-measure.service.ts';
 import { activityStatusNames, organizerRoleNames, visibilityNames } from './activity.rules.ts';
 import { activityForm, activityParams, activityQuery, moveForm, newActivityForm, organizerForm, organizerParams, photoForm } from './activity.schema.ts';
 import * as activityService from './activity.service.ts';
@@ -365,11 +366,12 @@ export const activityPages: FastifyPluginAsyncZod = async (app) => {
   }
 
   async function sendDetail(request: FastifyRequest, reply: FastifyReply, id: number, notice?: string) {
-    const [activity, reports] = await Promise.all([
+    const [activity, reports, measures] = await Promise.all([
       activityService.getActivityDetail(app.db, actorOf(request), id),
       listActivityArticles(app.db, actorOf(request), id),
+      listMeasuresOfActivity(app.db, actorOf(request), id),
     ]);
-    return sendWorkspacePage(reply, <ActivityDetailView frame={workspaceFrame(request)} activity={activity} reports={reports} notice={notice} />);
+    return sendWorkspacePage(reply, <ActivityDetailView frame={workspaceFrame(request)} activity={activity} reports={reports} measures={measures} notice={notice} />);
   }
 
   /** The activity named in the address, refused as "not found" unless the actor may change it. */

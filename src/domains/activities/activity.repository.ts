@@ -481,13 +481,14 @@ export async function updateFollowUp(db: Executor, id: number, changes: Updateab
   return db.updateTable('activity_follow_up').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Lists the follow-ups of an activity in order, with the owner person's names. */
+/** Lists the follow-ups of an activity in order, with the owner person's names and the commitment made from each (null: none). */
 export async function listFollowUps(db: Executor, activityId: number) {
   return db
     .selectFrom('activity_follow_up as follow_up')
     .leftJoin('person', 'person.id', 'follow_up.owner_person_id')
+    .leftJoin('commitment', 'commitment.follow_up_id', 'follow_up.id')
     .selectAll('follow_up')
-    .select(['person.name_zh as person_name_zh', 'person.name_en as person_name_en'])
+    .select(['person.name_zh as person_name_zh', 'person.name_en as person_name_en', 'commitment.id as commitment_id'])
     .where('follow_up.activity_id', '=', activityId)
     .orderBy('follow_up.position')
     .orderBy('follow_up.id')

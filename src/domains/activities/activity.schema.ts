@@ -355,6 +355,8 @@ export const followUpOutput = z.object({
   ownerPerson: personOutput.nullable(),
   dueOn: z.string().nullable(),
   status: z.enum(followUpStatuses),
+  /** The commitment made from it (GET /api/v1/commitments/{id}); null when none. */
+  commitmentId: z.number().int().nullable(),
 });
 
 export const photoOutput = z.object({

@@ -155,6 +155,8 @@ export interface FollowUp {
   ownerPerson: PersonRef | null;
   dueOn: string | null;
   status: FollowUpStatus;
+  /** The commitment of an agreement or circular made from it; null when none. */
+  commitmentId: number | null;
 }
 
 /** A photo of an activity: an image of the media library. */
@@ -522,6 +524,7 @@ export async function getActivityDetail(db: Executor, actor: Actor, id: number):
       ownerPerson: personRef(followUp.owner_person_id, followUp.person_name_zh, followUp.person_name_en),
       dueOn: followUp.due_on,
       status: followUp.status,
+      commitmentId: followUp.commitment_id,
     })),
     photos: photos.flatMap((photo) => {
       const image = media.get(photo.media_id);
@@ -642,7 +645,7 @@ async function activityRecord(tx: Executor, id: number) {
 }
 
 /** What a change to an activity gets to work with: the transaction, and the activity as locked. */
-interface Editing {
+export interface Editing {
   tx: Transaction<Database>;
   activityId: number;
   startsAt: Date;
@@ -662,7 +665,7 @@ async function lockEditable(tx: Executor, actor: Actor, activityId: number): Pro
  * Runs a change to an activity the actor may edit (else "not found"): in one transaction, with the
  * activity's row locked, its time of change updated and an audit event recorded.
  */
-async function editActivity<T>(
+export async function editActivity<T>(
   db: Kysely<Database>,
   actor: Actor,
   activityId: number,

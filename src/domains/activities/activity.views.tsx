@@ -266,3 +266,19 @@ export function MoveButton(props: { locale: Locale; csrfToken: string; action: s
     </form>
   );
 }
+
+/** A section's button to add a part. */
+export function AddButton(props: { href: string; label: string }): VNode {
+  return (
+    <p class="actions">
+      <a class="button" href={props.href}>
+        {props.label}
+      </a>
+    </p>
+  );
+}
+
+/** What a section without entries says. */
+export function Nothing(props: { locale: Locale }): VNode {
+  return <p class="muted">{localized(props.locale, '暂无。', 'None yet.')}</p>;
+}

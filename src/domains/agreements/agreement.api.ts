@@ -102,6 +102,7 @@ function commitmentToOutput(commitment: Commitment): z.infer<typeof commitmentOu
     status: commitment.status,
     storedStatus: commitment.storedStatus,
     progress: commitment.progress,
+    followUpId: commitment.followUpId,
     createdAt: commitment.createdAt.toISOString(),
     updatedAt: commitment.updatedAt.toISOString(),
   };

@@ -8,8 +8,11 @@ import { CsrfField, FormErrorSummary, formState, parseForm, SelectField, TextAre
 import { TrustedHtml } from '../../platform/html.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
 import { listPageHref, Pager } from '../../platform/pager.tsx';
+import { formatDate } from '../../platform/time.ts';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
+import { listActivitiesOfMeasure, type ImplementingActivity } from '../activities/activity-measure.service.ts';
+import { activityTimeZone } from '../activities/activity.rules.ts';
 import { documentInput, documentKinds, documentQuery, idParams, measureInput, workDimensionInput } from './agreement.schema.ts';
 import * as agreementService from './agreement.service.ts';
 import type { AgreementDocument, DocumentDetail, DocumentListItem, Measure, MeasureDetail, MeasureNode, Tag, WorkDimension } from './agreement.service.ts';
@@ -396,7 +399,15 @@ function documentFormValues(document: AgreementDocument): FormState {
 // ---------------------------------------------------------------------------------------------
 // Views: measures
 
-function MeasureView(props: { frame: WorkspaceFrame; measure: MeasureDetail; commitments: Commitment[]; timeline: ProgressUpdate[]; mayRecord: boolean; notice?: string }): VNode {
+function MeasureView(props: {
+  frame: WorkspaceFrame;
+  measure: MeasureDetail;
+  commitments: Commitment[];
+  timeline: ProgressUpdate[];
+  activities: ImplementingActivity[];
+  mayRecord: boolean;
+  notice?: string;
+}): VNode {
   const { frame, measure } = props;
   const { locale } = frame;
   const title = measureLabel(locale, measure);
@@ -445,6 +456,21 @@ function MeasureView(props: { frame: WorkspaceFrame; measure: MeasureDetail; com
       {own.length > 0 ? <CommitmentRows locale={locale} commitments={own} /> : <p class="muted">{t(locale, 'noResults')}</p>}
       <h2>{localized(locale, '进展', 'Timeline')}</h2>
       <Timeline locale={locale} updates={props.timeline} showCommitment />
+      <h2>{localized(locale, '落实这项措施的活动', 'Activities carrying it out')}</h2>
+      {props.activities.length > 0 ? (
+        <ul>
+          {props.activities.map((activity) => (
+            <li>
+              <a href={`/workspace/activities/${activity.id}`}>{textIn(locale, activity.titleZh, activity.titleEn)}</a>{' '}
+              <span class="muted">
+                <time dateTime={activity.startsAt.toISOString()}>{formatDate(activity.startsAt, activityTimeZone)}</time>
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">{t(locale, 'noResults')}</p>
+      )}
     </WorkspaceLayout>
   );
 }
@@ -688,14 +714,22 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
   app.get(`${agreementsHref}/measures/:id`, { schema: { params: idParams } }, async (request, reply) => {
     const actor = actorOf(request);
     const measure = await agreementService.getMeasureDetail(app.db, actor, request.params.id);
-    const [commitments, timeline, choices] = await Promise.all([
+    const [commitments, timeline, choices, activities] = await Promise.all([
       commitmentService.listCommitmentsOfDocument(app.db, actor, measure.document),
       commitmentService.listProgressUpdates(app.db, actor, { measureId: measure.id }),
       commitmentService.listResponsibleChoices(app.db, actor, measure.document),
+      listActivitiesOfMeasure(app.db, actor, measure.id),
     ]);
     return sendWorkspacePage(
       reply,
-      <MeasureView frame={workspaceFrame(request)} measure={measure} commitments={commitments} timeline={timeline} mayRecord={choices.length > 0} />,
+      <MeasureView
+        frame={workspaceFrame(request)}
+        measure={measure}
+        commitments={commitments}
+        timeline={timeline}
+        activities={activities}
+        mayRecord={choices.length > 0}
+      />,
     );
   });
 

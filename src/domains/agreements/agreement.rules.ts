@@ -222,6 +222,14 @@ export const agreementMessages = {
     zh: '未开始的承诺进度为 0%；已有进展时请选择“推进中”。',
     en: "A commitment that has not started is at 0%; choose 'in progress' once it has.",
   }),
+  unknownFollowUp: (id: number): Bilingual => ({
+    zh: `没有编号为 ${id} 的后续事项。`,
+    en: `There is no follow-up number ${id}.`,
+  }),
+  followUpCommitted: (): Bilingual => ({
+    zh: '这项后续事项已经列为一项承诺。',
+    en: 'This follow-up has already been made a commitment.',
+  }),
   unknownActivity: (id: number): Bilingual => ({
     zh: `没有编号为 ${id} 的活动。`,
     en: `There is no activity number ${id}.`,

@@ -16,7 +16,7 @@ const codeMessage = 'Use 2–63 lower-case letters, digits and underscores, star
 const blankToNull = (value: unknown): unknown => (value === undefined || (typeof value === 'string' && value.trim() === '') ? null : value);
 
 const id = z.coerce.number().int().positive();
-const optionalId = z.preprocess(blankToNull, id.nullable());
+export const optionalId = z.preprocess(blankToNull, id.nullable());
 
 /** A calendar day as "YYYY-MM-DD"; only days that exist. */
 const calendarDate = z.iso.date({ error: dateMessage });
@@ -155,9 +155,12 @@ const commitmentFields = z.object({
   progress: z.preprocess(blankToNull, progress.nullable()),
 });
 
-/** A commitment as created under a measure. */
-export const commitmentInput = commitmentFields;
+/** A commitment as created under a measure; made from an activity's follow-up when `followUpId` is given. */
+export const commitmentInput = commitmentFields.extend({ followUpId: optionalId.optional() });
 export type CommitmentInput = z.infer<typeof commitmentInput>;
+
+/** Making an activity's follow-up a commitment: the follow-up, and once chosen, the measure it comes under. */
+export const followUpCommitmentQuery = z.object({ followUpId: id, measureId: optionalId.optional() });
 
 /** A partial change to a commitment. */
 export const commitmentPatch = commitmentFields
@@ -318,6 +321,8 @@ export const commitmentOutput = z.object({
   /** As set by people. */
   storedStatus: z.enum(storedCommitmentStatuses),
   progress: z.number().int(),
+  /** The follow-up of an activity the commitment was made from (GET /api/v1/activities/{id}); null when none. */
+  followUpId: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -6,7 +6,7 @@ import { notFound } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
 import { totalOf } from '../../platform/paging.ts';
 import { renderArticleMarkdown } from '../articles/article-markdown.ts';
-import { loadNetwork, mayEditDocument, type Network, type OrganizationRef } from './agreement.access.ts';
+import { loadNetwork, mayBeResponsible, mayEditDocument, type Network, type OrganizationRef } from './agreement.access.ts';
 import {
   addSums,
   agreementMessages,
@@ -259,6 +259,40 @@ export async function listDocumentChoices(db: Executor, actor: Actor, limit = 20
   await assertCanRead(db, actor);
   const rows = await documentRepository.listDocumentTitles(db, limit);
   return rows.map((row) => ({ id: row.id, kind: row.kind, titleZh: row.title_zh, titleEn: row.title_en }));
+}
+
+/** The measures of a document, for choosing one. */
+export interface MeasureChoices {
+  document: { id: number; kind: AgreementDocument['kind']; titleZh: string; titleEn: string };
+  measures: { id: number; number: string; titleZh: string; titleEn: string }[];
+}
+
+const byNumber = new Intl.Collator('zh', { numeric: true });
+
+/**
+ * The newest documents' measures, in the order of their numbers, for choosing one: with `responsibleOrganizationId`,
+ * only documents that organization may be responsible under (an agreement's parties, any organization for a circular).
+ */
+export async function listMeasureChoices(db: Executor, actor: Actor, responsibleOrganizationId?: number, limit = 200): Promise<MeasureChoices[]> {
+  await assertCanRead(db, actor);
+  const documents = await documentRepository.listDocumentTitles(db, limit);
+  const ids = documents.map((row) => row.id);
+  const [network, parties, measures] = await Promise.all([loadNetwork(db, actor), documentRepository.listParties(db, ids), documentRepository.listMeasureTitles(db, ids)]);
+  const partiesOf = groupBy(parties, (row) => row.document_id);
+  const measuresOf = groupBy(measures, (row) => row.document_id);
+  return documents
+    .filter(
+      (row) =>
+        responsibleOrganizationId === undefined ||
+        mayBeResponsible(network, { kind: row.kind, issuerId: null, partyIds: (partiesOf.get(row.id) ?? []).map((party) => party.organization_id) }, responsibleOrganizationId),
+    )
+    .map((row) => ({
+      document: { id: row.id, kind: row.kind, titleZh: row.title_zh, titleEn: row.title_en },
+      measures: (measuresOf.get(row.id) ?? [])
+        .map((measure) => ({ id: measure.id, number: measure.number, titleZh: measure.title_zh, titleEn: measure.title_en }))
+        .sort((a, b) => byNumber.compare(a.number, b.number)),
+    }))
+    .filter((choice) => choice.measures.length > 0);
 }
 
 /** Reads one document. */

@@ -2,14 +2,14 @@ import type { ComponentChildren, VNode } from 'preact';
 import type { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
 import { ConfirmPage } from '../../platform/confirm-page.tsx';
-import { CsrfField, FormErrorSummary, formState, parseForm, type FormState } from '../../platform/forms.tsx';
+import { CsrfField, FormErrorSummary, formState, parseForm, type FormState, type SelectOption } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
 import { WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { textIn } from '../activities/activity.views.tsx';
 import { inLocale } from '../places/place.rules.ts';
 import { organizationName, organizationOptions } from '../organizations/organization.pages.tsx';
 import { AgreementRuleError, commitmentStatusNames, documentKindNames, fieldMessage, type CommitmentStatus } from './agreement.rules.ts';
-import type { Measure, OrganizationRef, Tag } from './agreement.service.ts';
+import type { Measure, MeasureChoices, OrganizationRef, Tag } from './agreement.service.ts';
 import type { Commitment, CommitmentListItem, ProgressUpdate } from './commitment.service.ts';
 import type { DocumentKind } from './document.table.ts';
 
@@ -40,6 +40,13 @@ export function documentTitle(locale: Locale, document: { titleZh: string; title
 /** A measure's number and title. */
 export function measureLabel(locale: Locale, measure: { number: string; titleZh: string; titleEn: string }): string {
   return `${measure.number} ${textIn(locale, measure.titleZh, measure.titleEn)}`;
+}
+
+/** Measures to choose from as the options of a select, grouped by their documents. */
+export function measureOptions(locale: Locale, choices: readonly MeasureChoices[]): SelectOption[] {
+  return choices.flatMap((choice) =>
+    choice.measures.map((measure) => ({ value: String(measure.id), label: measureLabel(locale, measure), group: documentTitle(locale, choice.document) })),
+  );
 }
 
 /** An organization's name in the reader's language, after its federation's when it is a unit of one. */

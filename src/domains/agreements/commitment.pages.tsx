@@ -10,9 +10,19 @@ import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../p
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import { today } from '../people/person.service.ts';
 import { commitmentStatusNames } from './agreement.rules.ts';
-import { commitmentInput, commitmentQuery, commitmentStatuses, idParams, progressUpdateInput, progressUpdatePatch, storedCommitmentStatuses } from './agreement.schema.ts';
+import {
+  commitmentInput,
+  commitmentQuery,
+  commitmentStatuses,
+  followUpCommitmentQuery,
+  idParams,
+  optionalId,
+  progressUpdateInput,
+  progressUpdatePatch,
+  storedCommitmentStatuses,
+} from './agreement.schema.ts';
 import * as agreementService from './agreement.service.ts';
-import type { AgreementDocument, MeasureNode, WorkDimension } from './agreement.service.ts';
+import type { AgreementDocument, MeasureChoices, MeasureNode, WorkDimension } from './agreement.service.ts';
 import {
   agreementsHref,
   commitmentHref,
@@ -27,6 +37,7 @@ import {
   localizeForm,
   measureHref,
   measureLabel,
+  measureOptions,
   MultiSelectField,
   organizationLabel,
   organizationOptions,
@@ -38,7 +49,7 @@ import {
   Timeline,
 } from './agreement.view.tsx';
 import * as commitmentService from './commitment.service.ts';
-import type { Commitment, CommitmentDetail, CommitmentListItem } from './commitment.service.ts';
+import type { Commitment, CommitmentDetail, CommitmentListItem, FollowUpDraft, FollowUpOrigin } from './commitment.service.ts';
 import type { ProgressUpdateRow } from './commitment.table.ts';
 
 const pageSize = 50;
@@ -127,6 +138,68 @@ function ListView(props: {
   );
 }
 
+/** The follow-up a commitment was made from: its activity, linked to the follow-up's row there. */
+function OriginLink(props: { locale: Locale; origin: FollowUpOrigin }): VNode {
+  const { locale, origin } = props;
+  const activity = textIn(locale, origin.activityTitleZh, origin.activityTitleEn);
+  return (
+    <>
+      <a href={`/workspace/activities/${origin.activityId}#follow-up-${origin.followUpId}`}>{activity}</a>
+      <span class="muted">
+        {localized(locale, ' 的后续事项：', ', follow-up: ')}
+        {textIn(locale, origin.actionZh, origin.actionEn)}
+      </span>
+    </>
+  );
+}
+
+/** The first step of making a follow-up a commitment: which measure of which document it comes under. */
+function MeasureChoiceView(props: { frame: WorkspaceFrame; draft: FollowUpDraft; choices: MeasureChoices[]; form: FormState }): VNode {
+  const { frame, draft, choices, form } = props;
+  const { locale } = frame;
+  const title = localized(locale, '将后续事项列为承诺', 'Make a follow-up a commitment');
+  const options = measureOptions(locale, choices);
+  return (
+    <WorkspaceLayout frame={frame} area="agreements" title={title}>
+      <h1>{title}</h1>
+      <p>
+        <OriginLink locale={locale} origin={draft.origin} />
+      </p>
+      {options.length === 0 ? (
+        <p>
+          {localized(
+            locale,
+            '负责这项后续事项的单位不是任何协议的签约方，也没有可承担的通知或方案。',
+            'No agreement names the follow-up’s owner as a party, and there is no circular or plan with measures to take it.',
+          )}{' '}
+          <a href={agreementsHref}>{localized(locale, '协议与通知', 'Agreements and circulars')}</a>
+        </p>
+      ) : (
+        <>
+          <FormErrorSummary form={form} locale={locale} />
+          <form method="get" action={`${commitmentsHref}/new`} novalidate>
+            <input type="hidden" name="followUpId" value={String(draft.origin.followUpId)} />
+            <SelectField
+              name="measureId"
+              label={localized(locale, '所属措施', 'Measure')}
+              hint={localized(locale, '承诺列在哪份文件的哪项措施之下。', 'The measure, and so the document, the commitment comes under.')}
+              form={form}
+              options={options}
+              required
+            />
+            <p class="actions">
+              <button class="primary" type="submit">
+                {localized(locale, '下一步', 'Next')}
+              </button>
+              <a href={`/workspace/activities/${draft.origin.activityId}#follow-up-${draft.origin.followUpId}`}>{t(locale, 'cancel')}</a>
+            </p>
+          </form>
+        </>
+      )}
+    </WorkspaceLayout>
+  );
+}
+
 function CommitmentView(props: { frame: WorkspaceFrame; commitment: CommitmentDetail; ancestors: agreementService.Measure[]; notice?: string }): VNode {
   const { frame, commitment } = props;
   const { locale } = frame;
@@ -172,6 +245,14 @@ function CommitmentView(props: { frame: WorkspaceFrame; commitment: CommitmentDe
           {commitment.weight}
           {commitment.status === 'dropped' ? <span class="muted">{localized(locale, '（已取消，不计入进度）', ' (dropped: not counted in progress)')}</span> : null}
         </dd>
+        {commitment.origin ? (
+          <>
+            <dt>{localized(locale, '来源', 'Agreed at')}</dt>
+            <dd>
+              <OriginLink locale={locale} origin={commitment.origin} />
+            </dd>
+          </>
+        ) : null}
       </dl>
       {commitment.editable ? (
         <p class="actions">
@@ -204,8 +285,10 @@ function CommitmentFormView(props: {
   responsible: Organizations;
   organizations: Organizations;
   commitment?: Commitment;
+  /** The follow-up a new commitment is made from. */
+  origin?: FollowUpOrigin;
 }): VNode {
-  const { frame, form, document, commitment } = props;
+  const { frame, form, document, commitment, origin } = props;
   const { locale } = frame;
   const title = commitment
     ? `${t(locale, 'edit')}: ${textIn(locale, commitment.whatZh, commitment.whatEn)}`
@@ -224,7 +307,21 @@ function CommitmentFormView(props: {
       back={commitment ? commitmentHref(commitment.id) : measureHref(props.measure.id)}
       document={document}
       measures={[props.measure]}
+      before={
+        origin ? (
+          <p>
+            {localized(locale, '来自 ', 'From ')}
+            <OriginLink locale={locale} origin={origin} />
+          </p>
+        ) : undefined
+      }
     >
+      {origin ? <input type="hidden" name="followUpId" value={String(origin.followUpId)} /> : null}
+      {form.errors.followUpId ? (
+        <p class="error" role="alert">
+          {form.errors.followUpId}
+        </p>
+      ) : null}
       <div class="columns">
         <TextAreaField name="whatZh" label={localized(locale, '承诺事项（中文）', 'What (Chinese)')} form={form} rows={3} required />
         <TextAreaField name="whatEn" label={localized(locale, '承诺事项（英文）', 'What (English)')} form={form} rows={3} />
@@ -363,10 +460,13 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
   async function sendCommitmentForm(request: FastifyRequest, reply: FastifyReply, measureId: number, form: FormState, status: number, commitment?: Commitment) {
     const actor = actorOf(request);
     const measure = await agreementService.getMeasureDetail(app.db, actor, measureId);
-    const [measures, responsible, organizations] = await Promise.all([
+    const followUpId = commitment ? undefined : optionalId.safeParse(form.values.followUpId).data;
+    const [measures, responsible, organizations, draft] = await Promise.all([
       agreementService.listMeasuresOf(app.db, actor, measure.documentId),
       commitmentService.listResponsibleChoices(app.db, actor, measure.document),
       commitmentService.listOrganizationChoices(app.db, actor),
+      // A follow-up gone or out of sight since is left out; the form says why when it is sent.
+      followUpId == null ? undefined : commitmentService.draftCommitmentFromFollowUp(app.db, actor, followUpId).catch(() => undefined),
     ]);
     return sendWorkspacePage(
       reply,
@@ -379,6 +479,7 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
         responsible={responsible}
         organizations={organizations}
         commitment={commitment}
+        origin={draft?.origin}
       />,
       status,
     );
@@ -415,6 +516,21 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const page = await commitmentService.listCommitments(app.db, actor, query);
     const { limit: _limit, offset: _offset, ...filters } = query;
     return sendWorkspacePage(reply, <ListView frame={frame} page={page} filters={formState(filters)} {...choices} />);
+  });
+
+  // A follow-up of an activity becomes a commitment in two steps: the measure it comes under, then the
+  // commitment's form filled in from the follow-up (its action, owner, due date and status).
+  app.get(`${commitmentsHref}/new`, { schema: { querystring: followUpCommitmentQuery } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const frame = workspaceFrame(request);
+    const draft = await commitmentService.draftCommitmentFromFollowUp(app.db, actor, request.query.followUpId);
+    if (draft.commitmentId !== null) return reply.redirect(commitmentHref(draft.commitmentId), 303);
+    const measureId = request.query.measureId;
+    if (measureId == null) {
+      const choices = await agreementService.listMeasureChoices(app.db, actor, draft.values.responsibleOrganizationId);
+      return sendWorkspacePage(reply, <MeasureChoiceView frame={frame} draft={draft} choices={choices} form={formState()} />);
+    }
+    return sendCommitmentForm(request, reply, measureId, formState({ ...draft.values, measureId, weight: 1, progress: '' }), 200);
   });
 
   app.get(`${agreementsHref}/measures/:id/commitments/new`, { schema: { params: idParams } }, async (request, reply) => {

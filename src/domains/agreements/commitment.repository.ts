@@ -73,6 +73,7 @@ const commitmentColumns = [
   'commitment.weight',
   'commitment.status',
   'commitment.progress',
+  'commitment.follow_up_id',
   'commitment.created_at',
   'commitment.updated_at',
 ] as const;
@@ -333,6 +334,32 @@ export async function deleteProgressUpdate(db: Executor, id: number): Promise<vo
 /** Finds an activity the reader may see, by id. */
 export async function findReadableActivity(db: Executor, id: number, readable: ReadableOrganizations) {
   return db.selectFrom('activity').select(['id', 'title_zh', 'title_en']).where('id', '=', id).where(activityReadable(readable)).executeTakeFirst();
+}
+
+/**
+ * Finds an activity's follow-up whose activity the reader may see, with the activity's titles and the
+ * commitment already made from it (null when none). `lock` locks the follow-up's row until the
+ * transaction ends, so that two requests cannot both make it a commitment.
+ */
+export async function findReadableFollowUp(db: Executor, id: number, readable: ReadableOrganizations, lock = false) {
+  const query = db
+    .selectFrom('activity_follow_up')
+    .innerJoin('activity', 'activity.id', 'activity_follow_up.activity_id')
+    .where('activity_follow_up.id', '=', id)
+    .where(activityReadable(readable))
+    .select([
+      'activity_follow_up.id',
+      'activity_follow_up.activity_id',
+      'activity_follow_up.action_zh',
+      'activity_follow_up.action_en',
+      'activity_follow_up.owner_organization_id',
+      'activity_follow_up.due_on',
+      'activity_follow_up.status',
+      'activity.title_zh as activity_title_zh',
+      'activity.title_en as activity_title_en',
+      (eb) => eb.selectFrom('commitment').select('commitment.id').whereRef('commitment.follow_up_id', '=', 'activity_follow_up.id').as('commitment_id'),
+    ]);
+  return (lock ? query.forUpdate('activity_follow_up') : query).executeTakeFirst();
 }
 
 /** Finds an article that readers can see now (published, its time come). */

@@ -40,6 +40,8 @@ export interface Commitment {
   /** As set by people. */
   storedStatus: StoredCommitmentStatus;
   progress: number;
+  /** The follow-up of an activity it was made from; null when none. */
+  followUpId: number | null;
   /** Whether the actor may change it and report its progress. */
   editable: boolean;
   createdAt: Date;
@@ -80,10 +82,22 @@ export interface ProgressUpdate {
   updatedAt: Date;
 }
 
+/** The follow-up of an activity that a commitment was made from, named for links. */
+export interface FollowUpOrigin {
+  followUpId: number;
+  activityId: number;
+  activityTitleZh: string;
+  activityTitleEn: string;
+  actionZh: string;
+  actionEn: string;
+}
+
 /** A commitment with what its page shows: its document, its measure and its timeline. */
 export interface CommitmentDetail extends Commitment {
   document: AgreementDocument;
   measure: Measure;
+  /** The follow-up it was made from; null when none, or when its activity is one the reader may not see. */
+  origin: FollowUpOrigin | null;
   /** Progress updates in date order, oldest first. */
   timeline: ProgressUpdate[];
 }
@@ -93,7 +107,19 @@ export const timelineLimit = 500;
 
 type CommitmentColumns = Pick<
   CommitmentRow,
-  'id' | 'document_id' | 'measure_id' | 'what_zh' | 'what_en' | 'responsible_organization_id' | 'due_on' | 'weight' | 'status' | 'progress' | 'created_at' | 'updated_at'
+    | 'id'
+  | 'document_id'
+  | 'measure_id'
+  | 'what_zh'
+  | 'what_en'
+  | 'responsible_organization_id'
+  | 'due_on'
+  | 'weight'
+  | 'status'
+  | 'progress'
+  | 'follow_up_id'
+  | 'created_at'
+  | 'updated_at'
 >;
 
 function commitmentOf(row: CommitmentColumns, network: Network, partnerIds: readonly number[], day: string, editable: boolean): Commitment {
@@ -110,6 +136,7 @@ function commitmentOf(row: CommitmentColumns, network: Network, partnerIds: read
     status: effectiveStatus(row.status, row.due_on, day),
     storedStatus: row.status,
     progress: row.progress,
+    followUpId: row.follow_up_id,
     editable,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -249,13 +276,67 @@ export async function getCommitmentDetail(db: Executor, actor: Actor, id: number
   const row = await commitmentRepository.findCommitmentById(db, id);
   if (!row) throw notFound();
   const network = await loadNetwork(db, actor);
-  const [document, measure, timeline] = await Promise.all([
+  const readable = await readableOrganizations(db, actor);
+  const [document, measure, timeline, followUp] = await Promise.all([
     loadDocument(db, network, row.document_id),
     agreementService.getMeasure(db, actor, row.measure_id),
-    commitmentRepository.listProgressUpdates(db, { commitmentId: id }, timelineLimit, await readableOrganizations(db, actor)),
+    commitmentRepository.listProgressUpdates(db, { commitmentId: id }, timelineLimit, readable),
+    row.follow_up_id === null ? undefined : commitmentRepository.findReadableFollowUp(db, row.follow_up_id, readable),
   ]);
   if (!document) throw notFound();
-  return { ...(await loadCommitment(db, network, document, row, day)), document, measure, timeline: timeline.map(progressUpdateOf) };
+  const origin = followUp ? followUpOriginOf(followUp) : null;
+  return { ...(await loadCommitment(db, network, document, row, day)), document, measure, origin, timeline: timeline.map(progressUpdateOf) };
+}
+
+type FollowUpRow = NonNullable<Awaited<ReturnType<typeof commitmentRepository.findReadableFollowUp>>>;
+
+function followUpOriginOf(row: FollowUpRow): FollowUpOrigin {
+  return {
+    followUpId: row.id,
+    activityId: row.activity_id,
+    activityTitleZh: row.activity_title_zh,
+    activityTitleEn: row.activity_title_en,
+    actionZh: row.action_zh,
+    actionEn: row.action_en,
+  };
+}
+
+/** A follow-up about to become a commitment: where it comes from, and the commitment's fields filled in from it. */
+export interface FollowUpDraft {
+  origin: FollowUpOrigin;
+  /** The commitment already made from it; null when none. */
+  commitmentId: number | null;
+  values: { whatZh: string; whatEn: string; responsibleOrganizationId: number; dueOn: string | null; status: StoredCommitmentStatus; followUpId: number };
+}
+
+// An open follow-up has not started as a commitment; done and dropped mean the same on both sides.
+const statusOfFollowUp = { open: 'not_started', done: 'done', dropped: 'dropped' } as const satisfies Record<FollowUpRow['status'], StoredCommitmentStatus>;
+
+/** Reads an activity's follow-up as the commitment it would become: its action, owner, due date and status. */
+export async function draftCommitmentFromFollowUp(db: Executor, actor: Actor, followUpId: number): Promise<FollowUpDraft> {
+  await assertCanRead(db, actor);
+  const row = await commitmentRepository.findReadableFollowUp(db, followUpId, await readableOrganizations(db, actor));
+  if (!row) throw notFound();
+  return {
+    origin: followUpOriginOf(row),
+    commitmentId: row.commitment_id,
+    values: {
+      // A commitment needs its Chinese text; a follow-up written in English only lends that.
+      whatZh: row.action_zh || row.action_en,
+      whatEn: row.action_en,
+      responsibleOrganizationId: row.owner_organization_id,
+      dueOn: row.due_on,
+      status: statusOfFollowUp[row.status],
+      followUpId: row.id,
+    },
+  };
+}
+
+/** Checks that a follow-up can become this commitment: one the actor may see, not yet made a commitment. Locks it. */
+async function assertFollowUpFree(tx: Executor, actor: Actor, followUpId: number): Promise<void> {
+  const row = await commitmentRepository.findReadableFollowUp(tx, followUpId, await readableOrganizations(tx, actor), true);
+  if (!row) throw refuse('followUpId', agreementMessages.unknownFollowUp(followUpId));
+  if (row.commitment_id !== null) throw refuse('followUpId', agreementMessages.followUpCommitted(), 'follow_up_committed');
 }
 
 /** Lists a timeline: a commitment's progress updates, or those of a measure's commitments and the measures below it. */
@@ -324,6 +405,8 @@ export async function createCommitment(db: Kysely<Database>, actor: Actor, input
     if (!mayChangeCommitment(network, ownersOf(document), input.responsibleOrganizationId)) {
       throw refuse('responsibleOrganizationId', agreementMessages.notYours());
     }
+    const followUpId = input.followUpId ?? null;
+    if (followUpId !== null) await assertFollowUpFree(tx, actor, followUpId);
     const progress = settle(input.status, input.progress, 0);
     const row = await commitmentRepository.insertCommitment(tx, {
       document_id: document.id,
@@ -335,6 +418,7 @@ export async function createCommitment(db: Kysely<Database>, actor: Actor, input
       weight: input.weight,
       status: input.status,
       progress,
+      follow_up_id: followUpId,
     });
     await commitmentRepository.replacePartners(tx, row.id, input.partnerIds);
     const commitment = commitmentOf(row, network, input.partnerIds, day, true);

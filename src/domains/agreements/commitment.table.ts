@@ -25,6 +25,8 @@ export interface CommitmentTable {
   status: ColumnType<StoredCommitmentStatus, StoredCommitmentStatus | undefined, StoredCommitmentStatus>;
   /** Percent done, 0–100. */
   progress: ColumnType<number, number | undefined, number>;
+  /** The follow-up of an activity the commitment was made from; null when it was not (or the follow-up is gone). */
+  follow_up_id: ColumnType<number | null, number | null | undefined, never>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -221,6 +221,18 @@ export async function listMeasures(db: Executor, documentId: number) {
     .execute();
 }
 
+/** Lists the measures of these documents: number and titles, for choosing one. */
+export async function listMeasureTitles(db: Executor, documentIds: readonly number[]) {
+  if (documentIds.length === 0) return [];
+  return db
+    .selectFrom('measure')
+    .select(['id', 'document_id', 'number', 'title_zh', 'title_en'])
+    .where('document_id', 'in', documentIds)
+    .orderBy('document_id')
+    .orderBy('id')
+    .execute();
+}
+
 /** Lists the id and parent of every measure of a document: its tree. */
 export async function listMeasureTree(db: Executor, documentId: number) {
   return db.selectFrom('measure').select(['id', 'parent_id']).where('document_id', '=', documentId).execute();

@@ -71,6 +71,8 @@ const actionLabels: Record<string, [zh: string, en: string]> = {
   change_follow_up: ['修改后续事项', 'Changed a follow-up'],
   move_follow_up: ['调整后续事项顺序', 'Moved a follow-up'],
   remove_follow_up: ['删除后续事项', 'Removed a follow-up'],
+  add_measure: ['添加落实的措施', 'Added a measure it carries out'],
+  remove_measure: ['移除落实的措施', 'Removed a measure it carries out'],
   restore: ['恢复旧版本', 'Restored a revision'],
   submit: ['提交审核', 'Submitted for review'],
   approve: ['审核通过', 'Approved'],
