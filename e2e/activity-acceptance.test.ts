@@ -3,7 +3,8 @@
  * (BWF with TWF, three stops at the seed's facilities in order, a meeting with its agenda, Wei Jiang
  * and Wang Dongmei titled from their posts that day, what was agreed), drafts the update from it and
  * submits it; the reviewer approves it; the editor publishes it; the activity's page then links the
- * update on the portal, which carries the facts and links the activity's public page.
+ * update on the portal, which carries the facts and links the activity's public page, which links it
+ * back. On the way, the follow-up agreed becomes a commitment of the framework agreement.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,10 +21,29 @@ const visit = {
   headlineZh: '京津两地妇联开展交流学习活动',
   summaryEn: 'A day of site visits and talks on grassroots Party-building.',
   stops: [
-    { facility: '首座御园二里社区公共服务街区', topic: 'grassroots_governance', purpose: 'Women in community governance' },
-    { facility: '北京市妇联执委 Liu Yumei 工作室', topic: 'executive_members', purpose: 'What an executive member’s office does' },
-    { facility: '同仁堂知嘛健康女性服务中心', topic: 'service_facilities', purpose: 'How a company-hosted centre is run' },
+    {
+      facility: '首座御园二里社区公共服务街区',
+      topic: 'grassroots_governance',
+      purpose: 'Women in community governance',
+      arrives: '2024-06-12 08:30',
+      findings: 'Women’s representatives sit on the community’s council',
+    },
+    {
+      facility: '北京市妇联执委 Liu Yumei 工作室',
+      topic: 'executive_members',
+      purpose: 'What an executive member’s office does',
+      arrives: '2024-06-12 09:40',
+      findings: 'The office keeps a weekly reception day',
+    },
+    {
+      facility: '同仁堂知嘛健康女性服务中心',
+      topic: 'service_facilities',
+      purpose: 'How a company-hosted centre is run',
+      arrives: '2024-06-12 10:50',
+      findings: 'The company lends rooms and staff',
+    },
   ],
+  minutes: 'Both sides agreed to exchange their grassroots experience every half year.',
   stopNames: ['Shouzuoyuyuan Erli Community Public Service Block', 'Office of Liu Yumei, BWF Executive Committee Member', 'Tongrentang Zhima Health Women’s Service Centre'],
   agenda: ['BWF presents its grassroots Party-building', 'Talks on issues of common concern'],
   followUp: 'Keep carrying out the Beijing-Tianjin-Hebei framework agreement',
@@ -113,10 +133,14 @@ describe('from an exchange visit to the portal', () => {
       await clickAndLoad(page, main(page).getByRole('link', { name: 'Add a stop' }), `${activityPath}/stops/new`);
       await page.getByLabel(/^Facility/).selectOption(String(id(stop.facility)));
       await page.getByLabel(/^Topic/).selectOption(stop.topic);
+      await page.getByLabel('Arrives').fill(stop.arrives);
       await page.getByLabel('Purpose in English').fill(stop.purpose);
+      await page.getByLabel('Findings in English').fill(stop.findings);
       await save(page, `${activityPath}#stops`);
     }
     expect(await page.locator('h3.stop-name').allInnerTexts()).toEqual(visit.stopNames);
+    const stopsText = await main(page).locator('section[aria-labelledby="stops"]').innerText();
+    for (const stop of visit.stops) expect(stopsText).toContain(stop.findings);
 
     // The two officials; their titles come from the posts they held that day.
     for (const [name, role] of [
@@ -135,7 +159,9 @@ describe('from an exchange visit to the portal', () => {
     // The meeting and its agenda, with who spoke.
     await clickAndLoad(page, main(page).getByRole('link', { name: 'Add a session' }), `${activityPath}/sessions/new`);
     await page.getByLabel('Title in English').fill('Meeting and talks');
+    await page.getByLabel('Minutes in English').fill(visit.minutes);
     await save(page, `${activityPath}#sessions`);
+    expect(await main(page).locator('section[aria-labelledby="sessions"]').innerText()).toContain(visit.minutes);
     for (const [index, subject] of visit.agenda.entries()) {
       await clickAndLoad(page, main(page).getByRole('link', { name: 'Add an agenda item' }), /\/sessions\/\d+\/items\/new$/);
       await page.getByLabel('Subject in English').fill(subject);
@@ -151,6 +177,17 @@ describe('from an exchange visit to the portal', () => {
     await page.getByLabel('Action in English').fill(visit.followUp);
     await page.getByLabel(/^Owner/).selectOption(String(id('bwf')));
     await save(page, `${activityPath}#follow-ups`);
+
+    // The follow-up becomes a commitment under the framework agreement's first measure, and links back.
+    await clickAndLoad(page, main(page).getByRole('link', { name: 'Make it a commitment' }), /\/workspace\/agreements\/commitments\/new\?followUpId=\d+$/);
+    await page.getByLabel(/^Measure/).selectOption({ label: '1 A joint meeting of the three federations' });
+    await clickAndLoad(page, main(page).getByRole('button', { name: 'Next' }), /measureId=\d+$/);
+    expect(await page.getByLabel('What (English)').inputValue()).toBe(visit.followUp);
+    await page.getByLabel('What (Chinese)').fill('持续推动京津冀妇女协同发展合作框架协议落地见效');
+    await page.getByLabel('Due date').fill('2024-12-31');
+    await save(page, /\/workspace\/agreements\/commitments\/\d+$/);
+    await clickAndLoad(page, main(page).getByRole('link', { name: visit.titleEn }), new RegExp(`${activityPath}#follow-up-\\d+$`));
+    expect(await main(page).locator('section[aria-labelledby="follow-ups"]').getByRole('link', { name: 'See the commitment' }).count()).toBe(1);
 
     // The update, drafted from the record, in the newsroom's editor.
     const reportedIn = page.locator('section[aria-labelledby="reported-in"]');
@@ -211,6 +248,8 @@ describe('from an exchange visit to the portal', () => {
     const articleUrl = page.url();
     await clickAndLoad(page, article.locator('.reports-on').getByRole('link', { name: visit.titleEn }), /\/sites\/bwf\/en\/activities\/\d+$/);
     expect(await page.locator('h1').innerText()).toBe(visit.titleEn);
+    // And the activity's public page leads to the update that reports on it.
+    await clickAndLoad(page, page.locator('section[aria-labelledby="activity-reports-title"]').getByRole('link', { name: visit.titleEn }), new URL(articleUrl).pathname);
 
     await page.goto(articleUrl.replace('/en/articles/', '/zh/articles/'));
     expect(await page.locator('article h1').innerText()).toBe(visit.headlineZh);

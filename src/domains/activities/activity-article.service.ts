@@ -196,6 +196,28 @@ export async function listReportedActivities(db: Executor, actor: Actor, article
 }
 
 
+/** A published update of the portal that reports on an activity, as the activity's public page links it. */
+export interface PublicReport {
+  slug: string;
+  title: string;
+  publishAt: Date;
+  timeZone: string;
+}
+
+/**
+ * The updates of a site reporting on an activity that its readers can see in a language (published, time
+ * come, that version reviewed), oldest link first, for the activity's public page.
+ */
+export async function listPublicReportsOfActivity(db: Executor, siteId: number, activityId: number, locale: Locale): Promise<PublicReport[]> {
+  const rows = await activityArticleRepository.listArticlesOfActivity(db, activityId);
+  const now = new Date();
+  return rows.flatMap((row) => {
+    const [title, status] = locale === 'zh' ? [row.title_zh, row.status_zh] : [row.title_en, row.status_en];
+    const readable = row.site_id === siteId && row.status === 'published' && row.publish_at <= now && status === 'reviewed' && title !== null;
+    return readable ? [{ slug: row.slug, title, publishAt: row.publish_at, timeZone: row.time_zone }] : [];
+  });
+}
+
 /**
  * The activities a published update reports on that have a public page on its site (public, and
  * organized by the site's organization or a unit below it), for the portal's article page.

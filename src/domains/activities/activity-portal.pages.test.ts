@@ -119,6 +119,25 @@ describe('the public calendar of a portal', () => {
     expect(zh.body).toContain('主办');
   });
 
+  it('links the updates of its own site that report on it, once published, in the reader’s language', async () => {
+    const seedUpdate = '/en/articles/2024-03-25-beijing-tianjin-exchange';
+    const en = await get(`/en/activities/${id('seed')}`);
+    expect(en.body).toContain('Reported in');
+    expect(en.body).toContain(`<a href="${seedUpdate}">${seedTitleEn}</a>`);
+    const zh = await get(`/zh/activities/${id('seed')}`);
+    expect(zh.body).toContain('相关报道');
+    expect(zh.body).toContain('<a href="/zh/articles/2024-03-25-beijing-tianjin-exchange">');
+    // The update is on the BWF's portal, not on the TWF's.
+    expect((await get(`/sites/twf/en/activities/${id('seed')}`)).body).not.toContain('Reported in');
+
+    // A draft written from the visit stays off the page until it is published.
+    const editor = await signIn(testApp.app, 'editor@bwf.example.org');
+    const drafted = await editor.api('POST', `/api/v1/activities/${id('seed')}/draft-article`, {});
+    expect(drafted.statusCode).toBe(201);
+    const after = await get(`/en/activities/${id('seed')}`);
+    expect(after.body.match(/<section aria-labelledby="activity-reports-title">[\s\S]*?<\/section>/)?.[0].match(/<li>/g)).toHaveLength(1);
+  });
+
   it('filters by kind, topic, place and organizer; an organizer of another federation is not found', async () => {
     const services = await get('/en/activities?kind=service_event');
     expect(services.body).not.toContain(seedTitleEn);

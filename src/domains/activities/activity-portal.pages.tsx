@@ -4,11 +4,13 @@ import type { ComponentChildren, VNode } from 'preact';
 import { notFound } from '../../platform/errors.ts';
 import { renderDocument } from '../../platform/html.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
+import { formatDate } from '../../platform/time.ts';
 import { activityCalendarHref, htmlLang } from '../../platform/layout.tsx';
 import { Frame, portalContext, portalHref, type PortalContext } from '../articles/article.pages.tsx';
 import { portalParams } from '../articles/article.schema.ts';
 import { canonicalUrl, scriptJson } from '../articles/portal-meta.tsx';
 import type { Bilingual } from '../places/place.rules.ts';
+import { listPublicReportsOfActivity, type PublicReport } from './activity-article.service.ts';
 import * as calendarService from './activity-calendar.service.ts';
 import type { PublicActivity, PublicCalendar, PublicChoice } from './activity-calendar.service.ts';
 import { activityFeedQuery, activityNumber, portalActivityParams, portalCalendarQuery } from './activity-calendar.schema.ts';
@@ -274,7 +276,7 @@ function activityJsonLd(locale: Locale, activity: PublicActivity, url: string): 
 }
 
 /** A public activity's page: when, what, who organized it, its topics and itinerary. */
-export function PublicActivityView(props: { ctx: PortalContext; activity: PublicActivity }): VNode {
+export function PublicActivityView(props: { ctx: PortalContext; activity: PublicActivity; reports: PublicReport[] }): VNode {
   const { ctx, activity } = props;
   const { locale } = ctx;
   const title = nameOf(locale, titleText(activity));
@@ -369,6 +371,19 @@ export function PublicActivityView(props: { ctx: PortalContext; activity: Public
             </ol>
           </section>
         ) : null}
+        {props.reports.length > 0 ? (
+          <section aria-labelledby="activity-reports-title">
+            <h2 id="activity-reports-title">{localized(locale, '相关报道', 'Reported in')}</h2>
+            <ul>
+              {props.reports.map((report) => (
+                <li>
+                  <a href={portalHref.article(ctx, locale, report.slug)}>{report.title}</a>{' '}
+                  <time dateTime={report.publishAt.toISOString()}>{formatDate(report.publishAt, report.timeZone)}</time>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
       </article>
       <p>
         <a href={calendarHref.list(ctx, locale)}>{localized(locale, '返回活动日历', 'Back to the activities')}</a>
@@ -415,6 +430,7 @@ export const activityPortalPages: FastifyPluginAsync = async (app) => {
     const ctx = await portalContext(request, request.params);
     if (!activityNumber.test(request.params.id)) throw notFound('No public activity of this site has this number.');
     const activity = await calendarService.readPublicActivity(app.db, ctx.site.id, Number(request.params.id));
-    return sendHtml(reply, renderDocument(<PublicActivityView ctx={ctx} activity={activity} />));
+    const reports = await listPublicReportsOfActivity(app.db, ctx.site.id, activity.id, ctx.locale);
+    return sendHtml(reply, renderDocument(<PublicActivityView ctx={ctx} activity={activity} reports={reports} />));
   });
 };
