@@ -34,7 +34,7 @@ import { activityPortalPages } from './domains/activities/activity-portal.pages.
 import { activityCalendarPages } from './domains/activities/activity-calendar.pages.tsx';
 import { activityDutyPages } from './domains/activities/activity-duty.pages.tsx';
 import { activityExportPages } from './domains/activities/activity-export.pages.ts';
-import { activityReportsApi } from './domains/activities/activity-reports.api.ts';
+import { activityFeedApi, activityReportsApi } from './domains/activities/activity-reports.api.ts';
 import { agreementApi } from './domains/agreements/agreement.api.ts';
 import { agreementPages } from './domains/agreements/agreement.pages.tsx';
 import { commitmentPages } from './domains/agreements/commitment.pages.tsx';
@@ -235,6 +235,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(activityCalendarPages);
   await app.register(activityExportPages);
   await app.register(activityDutyPages);
+  await app.register(activityFeedApi);
   await app.register(activityReportsApi);
   await app.register(agreementPages);
   await app.register(commitmentPages);

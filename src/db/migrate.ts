@@ -17,6 +17,7 @@ import * as activityIndexes from './migrations/2026_11_24_0014_activity_indexes.
 import * as activityArticles from './migrations/2026_11_24_0015_activity_articles.ts';
 import * as facilityDirectoryIndexes from './migrations/2026_11_24_0016_facility_directory_indexes.ts';
 import * as activityMeasures from './migrations/2026_11_24_0017_activity_measures.ts';
+import * as calendarTokens from './migrations/2026_11_24_0018_calendar_tokens.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0015_activity_articles': activityArticles,
   '2026_11_24_0016_facility_directory_indexes': facilityDirectoryIndexes,
   '2026_11_24_0017_activity_measures': activityMeasures,
+  '2026_11_24_0018_calendar_tokens': calendarTokens,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -114,6 +114,21 @@ export async function apiActor(request: FastifyRequest): Promise<Actor> {
   return session.actor;
 }
 
+/**
+ * Guards a calendar feed: a calendar token in the address (`?token=hsk_…`), since calendar clients
+ * subscribe by address alone and send no header; without one, as the API (a Bearer token or a session).
+ */
+export async function requireFeedActor(request: FastifyRequest): Promise<void> {
+  const token = (request.query as { token?: unknown } | undefined)?.token;
+  if (typeof token !== 'string' || token === '') {
+    await apiActor(request);
+    return;
+  }
+  const actor = await authenticateApiToken(request.server.db, token, request.ip, 'calendar');
+  if (!actor) throw new DomainError(401, 'unauthenticated', 'The calendar token is not valid, has expired or was revoked.');
+  request.actor = actor;
+}
+
 /** Where to go after signing in: only a path inside the workspace, never another site. */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/workspace(\/[\w\-./?=&%]*)?$/.test(next) && !next.includes('//') ? next : '/workspace';

@@ -25,6 +25,7 @@ import {
 import * as accountService from './account.service.ts';
 import { apiTokenForm, apiTokenParams, changePasswordForm, languageParams, signInForm } from './account.schema.ts';
 import { listMemberships } from './account.repository.ts';
+import { apiTokenScopes, type ApiTokenScope } from './account.table.ts';
 
 const signInCsrfCookie = 'halfsky_signin_csrf';
 const timeZone = 'Asia/Shanghai';
@@ -127,13 +128,18 @@ function DashboardView(props: {
   );
 }
 
+function scopeLabel(locale: Locale, scope: ApiTokenScope): string {
+  return scope === 'calendar' ? localized(locale, '订阅活动日历', 'Subscribing to the activities’ calendar') : localized(locale, 'JSON API', 'The JSON API');
+}
+
 function AccountView(props: {
   frame: WorkspaceFrame;
   sessions: Awaited<ReturnType<typeof accountService.listMySessions>>;
   tokens: Awaited<ReturnType<typeof accountService.listMyApiTokens>>;
   passwordForm: FormState;
   tokenForm: FormState;
-  newToken?: string;
+  /** A token just made, shown once: for a calendar token, the feed's address that carries it. */
+  newToken?: { token: string; scope: ApiTokenScope; feedUrl: string };
   notice?: string;
 }): VNode {
   const { frame } = props;
@@ -197,14 +203,23 @@ function AccountView(props: {
       <p class="muted">
         {localized(
           locale,
-          '供外部系统调用 JSON API：请求头 Authorization: Bearer <令牌>。令牌只显示一次。',
-          'For integrations calling the JSON API: send Authorization: Bearer <token>. A token is shown once only.',
+          '供外部系统调用 JSON API：请求头 Authorization: Bearer <令牌>。日历令牌只用于在日历软件中订阅活动日历，它写在订阅地址里，除此之外什么也不能读。令牌只显示一次。',
+          'For integrations calling the JSON API: send Authorization: Bearer <token>. A calendar token is for subscribing to the activities’ calendar in a calendar app: it goes in the feed’s address and reads nothing else. A token is shown once only.',
         )}
       </p>
       {props.newToken ? (
         <div class="alert ok" role="status">
-          {localized(locale, '新令牌（请立即复制）：', 'New token (copy it now): ')}
-          <code>{props.newToken}</code>
+          {props.newToken.scope === 'calendar' ? (
+            <>
+              {localized(locale, '日历订阅地址（请立即复制到日历软件）：', 'Calendar address (copy it into your calendar app now): ')}
+              <code>{props.newToken.feedUrl}</code>
+            </>
+          ) : (
+            <>
+              {localized(locale, '新令牌（请立即复制）：', 'New token (copy it now): ')}
+              <code>{props.newToken.token}</code>
+            </>
+          )}
         </div>
       ) : null}
       {props.tokens.length > 0 ? (
@@ -212,6 +227,7 @@ function AccountView(props: {
           <thead>
             <tr>
               <th scope="col">{localized(locale, '名称', 'Name')}</th>
+              <th scope="col">{localized(locale, '用途', 'For')}</th>
               <th scope="col">{localized(locale, '到期', 'Expires')}</th>
               <th scope="col">{localized(locale, '最近使用', 'Last used')}</th>
               <th scope="col">{t(locale, 'action')}</th>
@@ -221,6 +237,7 @@ function AccountView(props: {
             {props.tokens.map((token) => (
               <tr>
                 <td>{token.name}</td>
+                <td>{scopeLabel(locale, token.scope)}</td>
                 <td>{when(token.expires_at)}</td>
                 <td>{when(token.last_used_at)}</td>
                 <td>
@@ -250,6 +267,12 @@ function AccountView(props: {
           form={props.tokenForm}
           options={[30, 90, 365].map((days) => ({ value: String(days), label: localized(locale, `${days} 天`, `${days} days`) }))}
         />
+        <SelectField
+          name="scope"
+          label={localized(locale, '用途', 'For')}
+          form={props.tokenForm}
+          options={apiTokenScopes.map((scope) => ({ value: scope, label: scopeLabel(locale, scope) }))}
+        />
         <button class="primary" type="submit">
           {localized(locale, '创建令牌', 'Create token')}
         </button>
@@ -261,7 +284,7 @@ function AccountView(props: {
 async function sendAccountPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  extra: { passwordForm?: FormState; tokenForm?: FormState; newToken?: string; notice?: string; status?: number } = {},
+  extra: { passwordForm?: FormState; tokenForm?: FormState; newToken?: { token: string; scope: ApiTokenScope; feedUrl: string }; notice?: string; status?: number } = {},
 ): Promise<FastifyReply> {
   const session = sessionOf(request);
   const [sessions, tokens] = await Promise.all([
@@ -275,7 +298,7 @@ async function sendAccountPage(
       sessions={sessions}
       tokens={tokens}
       passwordForm={extra.passwordForm ?? formState()}
-      tokenForm={extra.tokenForm ?? formState({ days: 90 })}
+      tokenForm={extra.tokenForm ?? formState({ days: 90, scope: 'api' })}
       newToken={extra.newToken}
       notice={extra.notice}
     />,
@@ -393,7 +416,8 @@ export const accountPages: FastifyPluginAsync = async (app) => {
       const parsed = parseForm(apiTokenForm, request.body, workspaceLocale(request));
       if (!parsed.ok) return sendAccountPage(request, reply, { tokenForm: parsed.form, status: 400 });
       const created = await accountService.createApiToken(app.db, sessionOf(request).actor, parsed.value);
-      return sendAccountPage(request, reply, { newToken: created.token });
+      const feedUrl = `${request.protocol}://${request.host}/api/v1/activities.ics?token=${encodeURIComponent(created.token)}`;
+      return sendAccountPage(request, reply, { newToken: { token: created.token, scope: created.scope, feedUrl } });
     });
 
     guarded.post('/workspace/account/tokens/:id/revoke', { schema: { params: apiTokenParams } }, async (request, reply) => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { Role } from '../../platform/access.ts';
-import type { NewUserAccountRow } from './account.table.ts';
+import type { ApiTokenScope, NewUserAccountRow } from './account.table.ts';
 
 /** Finds an account by its (lower-case) email. */
 export async function findAccountByEmail(db: Executor, email: string) {
@@ -132,7 +132,7 @@ export async function deleteEndedSessions(db: Executor): Promise<void> {
 /** Inserts an API token and returns its id. */
 export async function insertApiToken(
   db: Executor,
-  row: { user_id: number; name: string; token_hash: string; expires_at: Date },
+  row: { user_id: number; name: string; token_hash: string; scope: ApiTokenScope; expires_at: Date },
 ): Promise<number> {
   const { id } = await db.insertInto('api_token').values(row).returning('id').executeTakeFirstOrThrow();
   return id;
@@ -149,6 +149,7 @@ export async function findLiveApiToken(db: Executor, tokenHash: string) {
     .where('user_account.status', '=', 'active')
     .select([
       'api_token.id',
+      'api_token.scope',
       'api_token.last_used_at',
       'user_account.id as user_id',
       'user_account.email',
@@ -168,7 +169,7 @@ export async function listApiTokens(db: Executor, userId: number) {
   return db
     .selectFrom('api_token')
     .where('user_id', '=', userId)
-    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
+    .select(['id', 'name', 'scope', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
     .orderBy('id', 'desc')
     .execute();
 }

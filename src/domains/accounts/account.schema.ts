@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roles } from '../../platform/access.ts';
 import { maximumPasswordLength, minimumPasswordLength } from './password.ts';
+import { apiTokenScopes } from './account.table.ts';
 
 /** The sign-in form. */
 export const signInForm = z.object({
@@ -25,6 +26,8 @@ export const changePasswordForm = z
 export const apiTokenForm = z.object({
   name: z.string().trim().min(1).max(100),
   days: z.coerce.number().int().min(1).max(365),
+  /** An API token for integrations, or a calendar token for subscribing to the activities' feed. */
+  scope: z.preprocess((value) => (value === '' || value === undefined ? 'api' : value), z.enum(apiTokenScopes)),
 });
 
 /** Path parameters naming an API token. */

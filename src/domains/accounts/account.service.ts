@@ -7,6 +7,7 @@ import { badRequest, conflict, DomainError, notFound } from '../../platform/erro
 import type { Locale } from '../../platform/i18n.ts';
 import * as organizationRepository from '../organizations/organization.repository.ts';
 import * as accountRepository from './account.repository.ts';
+import type { ApiTokenScope } from './account.table.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.ts';
 import { clearSignInFailures, recordSignInFailure, signInWait } from './sign-in-throttle.ts';
 
@@ -118,10 +119,13 @@ export async function authenticateSession(db: Executor, token: string, ip: strin
   };
 }
 
-/** The account a personal API token stands for, if the token is live. */
-export async function authenticateApiToken(db: Executor, token: string, ip: string): Promise<Actor | undefined> {
+/**
+ * The account a personal token stands for, if the token is live and made for this use: a calendar
+ * token never calls the API, and an API token is never accepted in an address.
+ */
+export async function authenticateApiToken(db: Executor, token: string, ip: string, scope: ApiTokenScope = 'api'): Promise<Actor | undefined> {
   const row = await accountRepository.findLiveApiToken(db, digest(token));
-  if (!row) return undefined;
+  if (!row || row.scope !== scope) return undefined;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > touchEverySeconds * 1000) {
     await accountRepository.touchApiToken(db, row.id);
   }
@@ -231,8 +235,9 @@ export async function resetPassword(db: Kysely<Database>, actor: Actor | null, e
 export async function createApiToken(
   db: Kysely<Database>,
   actor: Actor,
-  input: { name: string; days: number },
-): Promise<{ id: number; token: string; expiresAt: Date }> {
+  input: { name: string; days: number; scope?: ApiTokenScope },
+): Promise<{ id: number; token: string; expiresAt: Date; scope: ApiTokenScope }> {
+  const scope = input.scope ?? 'api';
   const token = `hsk_${newSecret()}`;
   const expiresAt = new Date(Date.now() + input.days * 86_400_000);
   const id = await db.transaction().execute(async (tx) => {
@@ -240,12 +245,13 @@ export async function createApiToken(
       user_id: actor.userId,
       name: input.name,
       token_hash: digest(token),
+      scope,
       expires_at: expiresAt,
     });
-    await recordAudit(tx, actor, { action: 'create', entityType: 'api_token', entityId: tokenId, after: { name: input.name, expiresAt } });
+    await recordAudit(tx, actor, { action: 'create', entityType: 'api_token', entityId: tokenId, after: { name: input.name, scope, expiresAt } });
     return tokenId;
   });
-  return { id, token, expiresAt };
+  return { id, token, expiresAt, scope };
 }
 
 /** Lists the actor's API tokens. */

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Locale } from '../../platform/i18n.ts';
 import type { Role } from '../../platform/access.ts';
 
@@ -50,11 +50,17 @@ export interface SignInFailureTable {
 }
 
 /** The api_token table: a personal token for integrations; only its SHA-256 is kept. */
+/** What a personal token is for. */
+export const apiTokenScopes = ['api', 'calendar'] as const;
+export type ApiTokenScope = (typeof apiTokenScopes)[number];
+
 export interface ApiTokenTable {
   id: Generated<number>;
   user_id: number;
   name: string;
   token_hash: string;
+  /** What it is for: `api` (the JSON API, in the Authorization header) or `calendar` (the activities' feed, in its address). */
+  scope: ColumnType<ApiTokenScope, ApiTokenScope | undefined, ApiTokenScope>;
   created_at: Generated<Date>;
   expires_at: Date;
   revoked_at: Date | null;

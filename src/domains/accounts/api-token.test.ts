@@ -130,3 +130,62 @@ describe('personal API tokens', () => {
     expect(own.json().nameEn).toBe("Tianjin Municipal Women's Federation");
   });
 });
+
+describe('calendar tokens', () => {
+  /** Makes a calendar token on the account page; returns the feed address the page shows once, as a path. */
+  async function createCalendarToken(client: SignedInClient): Promise<{ token: string; path: string }> {
+    const response = await client.post('/workspace/account/tokens', { name: 'Phone calendar', days: '90', scope: 'calendar' });
+    expect(response.statusCode).toBe(200);
+    const address = /<code>(http:\/\/[^<]+\/api\/v1\/activities\.ics\?token=(hsk_[\w-]+))<\/code>/.exec(response.body);
+    if (!address?.[1] || !address[2]) throw new Error('the page shows no calendar address');
+    return { token: address[2], path: new URL(address[1]).pathname + new URL(address[1]).search };
+  }
+
+  it('put in the feed’s address, let a calendar app read the activities the account may see, internal ones included', async () => {
+    const internal = await bwfEditor.api('POST', '/api/v1/activities', {
+      kind: 'meeting',
+      titleZh: '日历内部会议',
+      titleEn: 'Internal meeting for the calendar',
+      startsAt: '2024-07-01 09:00',
+      endsAt: '2024-07-01 10:00',
+      status: 'planned',
+      visibility: 'internal',
+      organizers: [{ organizationId: bwfId, role: 'organizer' }],
+    });
+    expect(internal.statusCode).toBe(201);
+    const { token, path } = await createCalendarToken(bwfEditor);
+    expect((await tokenRow(token)).scope).toBe('calendar');
+
+    // No cookie, no header: the address alone, as a calendar app subscribes.
+    const feed = await testApp.app.inject({ url: path });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['content-type']).toContain('text/calendar');
+    expect(feed.body).toContain('SUMMARY:Internal meeting for the calendar');
+    const filtered = await testApp.app.inject({ url: `${path}&kind=exchange_visit` });
+    expect(filtered.body).not.toContain('Internal meeting for the calendar');
+
+    // The TWF editor's calendar does not carry BWF's internal meeting.
+    const twf = await createCalendarToken(twfEditor);
+    const twfFeed = await testApp.app.inject({ url: twf.path });
+    expect(twfFeed.statusCode).toBe(200);
+    expect(twfFeed.body).not.toContain('Internal meeting for the calendar');
+  });
+
+  it('read the feed and nothing else; an API token never goes in an address; a revoked one stops working', async () => {
+    const { token, path } = await createCalendarToken(bwfEditor);
+    // Not the API, as a Bearer token or in the address.
+    expectUnauthenticated(await withToken(token));
+    expectUnauthenticated(await withToken(token, 'GET', '/api/v1/activities.ics'));
+    expect((await testApp.app.inject({ url: `/api/v1/activities/export.csv?token=${token}` })).statusCode).toBe(401);
+    // An API token is refused in the address.
+    const apiToken = await createToken(bwfEditor, 'Integration');
+    const inAddress = await testApp.app.inject({ url: `/api/v1/activities.ics?token=${apiToken}` });
+    expect(inAddress.statusCode).toBe(401);
+    expect(inAddress.json()).toEqual({ error: { code: 'unauthenticated', message: 'The calendar token is not valid, has expired or was revoked.' } });
+    expect((await withToken(apiToken, 'GET', '/api/v1/activities.ics')).statusCode).toBe(200);
+
+    const { id } = await tokenRow(token);
+    expect((await bwfEditor.post(`/workspace/account/tokens/${id}/revoke`)).statusCode).toBe(303);
+    expect((await testApp.app.inject({ url: path })).statusCode).toBe(401);
+  });
+});

@@ -135,6 +135,7 @@ function CalendarView(props: {
   const title = localized(locale, '活动日历', 'Activity calendar');
   const monthHref = (month: string) => listPageHref('/workspace/activities/calendar', { ...filters.values, month }, 0);
   const listFilters = { kind: filters.values.kind, topic: filters.values.topic, organizationId: filters.values.organizationId, place: filters.values.place };
+  const tokenPart = `${props.feedHref.includes('?') ? '&' : '?'}token=…`;
   return (
     <WorkspaceLayout frame={frame} area="activities" title={title}>
       <nav class="crumbs" aria-label={t(locale, 'breadcrumb')}>
@@ -164,6 +165,11 @@ function CalendarView(props: {
               {localized(locale, '订阅日历（iCalendar）', 'Subscribe (iCalendar)')}
             </a>
             <a href={listPageHref('/workspace/activities', listFilters, 0)}>{localized(locale, '列表', 'List')}</a>
+          </p>
+          <p class="muted">
+            {localized(locale, '在日历软件中订阅：先在', 'To subscribe in a calendar app, make a calendar token under ')}
+            <a href="/workspace/account#tokens">{localized(locale, '我的账户', 'My account')}</a>
+            {localized(locale, `创建日历令牌，再把它以 ${tokenPart} 加在上面的地址后。`, ` and add it to the address above as ${tokenPart}.`)}
           </p>
           <section aria-labelledby="calendar-month">
             <h2 id="calendar-month">{monthName(locale, calendar.month.month)}</h2>

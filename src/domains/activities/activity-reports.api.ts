@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireApiActor } from '../../platform/auth.ts';
+import { actorOf, requireApiActor, requireFeedActor } from '../../platform/auth.ts';
 import { negotiateLocale } from '../../platform/i18n.ts';
 import { apiErrorResponses } from '../../platform/openapi.ts';
 import { sendSpreadsheet, type SpreadsheetFormat } from '../../platform/spreadsheet.ts';
@@ -14,13 +14,15 @@ import { activityQuery } from './activity.schema.ts';
 
 const exportQuery = activityQuery.omit({ limit: true, offset: true });
 
+/** The staff feed's filters, and the calendar token that may stand in its address. */
+const staffFeedQuery = activityFeedQuery.extend({ token: z.string().max(200).optional() });
+
 /**
- * The activities' reports for staff: the iCalendar feed, the CSV and XLSX exports of the list and of
- * its attendees, and a person's duty record. The same visibility as the list: internal activities only
- * for staff of one of their organizers.
+ * The activities' iCalendar feed for staff: the same visibility as the list (internal activities only for
+ * staff of one of their organizers). Besides the API's ways in, it takes a calendar token in its address.
  */
-export const activityReportsApi: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', requireApiActor);
+export const activityFeedApi: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', requireFeedActor);
 
   app.get(
     '/api/v1/activities.ics',
@@ -31,8 +33,10 @@ export const activityReportsApi: FastifyPluginAsyncZod = async (app) => {
         description:
           'RFC 5545, for calendar clients: the latest 1,000 activities by their start that the caller may read, filtered by kind and ' +
           'topic (codes), place (id, with the places below it) and organization (id, with its units). UID activity-<id>@<host>; times ' +
-          'in UTC; STATUS TENTATIVE (planned), CONFIRMED (held) or CANCELLED; URL the workspace page.',
-        querystring: activityFeedQuery,
+          'in UTC; STATUS TENTATIVE (planned), CONFIRMED (held) or CANCELLED; URL the workspace page. Calendar clients that ' +
+          'subscribe by address alone pass a calendar token (made under My account; it reads this feed and nothing else) as ' +
+          'token=; an API token is refused there, and a calendar token anywhere else.',
+        querystring: staffFeedQuery,
         produces: ['text/calendar'],
         response: { 200: z.string(), ...apiErrorResponses },
       },
@@ -50,6 +54,14 @@ export const activityReportsApi: FastifyPluginAsyncZod = async (app) => {
       return reply.type('text/calendar; charset=utf-8').header('content-disposition', 'inline; filename="activities.ics"').header('cache-control', 'no-store').send(feed);
     },
   );
+};
+
+/**
+ * The activities' reports for staff: the CSV and XLSX exports of the list and of its attendees, and a
+ * person's duty record. The same visibility as the list.
+ */
+export const activityReportsApi: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', requireApiActor);
 
   const exports: { path: string; stem: string; format: SpreadsheetFormat; what: string; sheet: typeof activitiesSheet }[] = [
     { path: 'export.csv', stem: 'activities', format: 'csv', what: 'a row per activity', sheet: activitiesSheet },
