@@ -1,8 +1,10 @@
-import type { FastifyError } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyError, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, apiActor } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { indentedJsonChunks } from '../../platform/json-chunks.ts';
 import { apiError, apiErrorResponses } from '../../platform/openapi.ts';
 import { assertMayImportFacilities, exportFileName, exportQuery, importFacilityFile, importStatus } from './facility-interchange.pages.tsx';
 import { exportFacilitiesGeoJson } from './facility.geojson.ts';
@@ -83,7 +85,13 @@ export const facilityInterchangeApi: FastifyPluginAsyncZod = async (app) => {
         response: { 200: hsdsDocument, ...apiErrorResponses },
       },
     },
-    async (request) => exportFacilitiesHsds(app.db, actorOf(request), request.query.operator) as Promise<z.infer<typeof hsdsDocument>>,
+    // Streamed an element at a time: a large directory's document is longer than one string can be.
+    async (request, reply) => {
+      const document = await exportFacilitiesHsds(app.db, actorOf(request), request.query.operator);
+      // The schema describes the document in OpenAPI; a stream goes out as it is, past the serializer.
+      const raw: FastifyReply = reply;
+      return raw.type('application/json; charset=utf-8').send(Readable.from(indentedJsonChunks(document)));
+    },
   );
 
   app.get(

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -9,6 +10,7 @@ import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { CsrfField } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
+import { indentedJsonChunks } from '../../platform/json-chunks.ts';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import { exportFacilitiesGeoJson } from './facility.geojson.ts';
@@ -266,7 +268,7 @@ function uploadOf(body: unknown): { file: Buffer | undefined; dryRun: boolean } 
   return { file: Buffer.isBuffer(file) ? file : undefined, dryRun: fields.dryRun !== undefined && fields.dryRun !== '' };
 }
 
-function sendDownload(reply: FastifyReply, type: string, name: string, body: string) {
+function sendDownload(reply: FastifyReply, type: string, name: string, body: string | Readable) {
   return reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(body);
 }
 
@@ -282,7 +284,7 @@ export const facilityInterchangePages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/workspace/facilities/export.hsds.json', { schema: { querystring: exportQuery } }, async (request, reply) => {
     const document = await exportFacilitiesHsds(app.db, actorOf(request), operatorOf(request));
-    return sendDownload(reply, 'application/json; charset=utf-8', exportFileName('facilities-hsds', 'json'), JSON.stringify(document, null, 2));
+    return sendDownload(reply, 'application/json; charset=utf-8', exportFileName('facilities-hsds', 'json'), Readable.from(indentedJsonChunks(document)));
   });
 
   app.get('/workspace/facilities/export.geojson', { schema: { querystring: exportQuery } }, async (request, reply) => {
