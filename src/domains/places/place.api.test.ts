@@ -6,6 +6,7 @@ let testApp: TestApp;
 let bwfEditor: SignedInClient;
 let twfEditor: SignedInClient;
 let reviewer: SignedInClient;
+let admin: SignedInClient;
 const ids: Record<string, number> = {};
 
 function id(code: string): number {
@@ -16,10 +17,11 @@ function id(code: string): number {
 
 beforeAll(async () => {
   testApp = await createTestApp();
-  [bwfEditor, twfEditor, reviewer] = await Promise.all([
+  [bwfEditor, twfEditor, reviewer, admin] = await Promise.all([
     signIn(testApp.app, 'editor@bwf.example.org'),
     signIn(testApp.app, 'editor@twf.example.org'),
     signIn(testApp.app, 'reviewer@bwf.example.org'),
+    signIn(testApp.app, 'admin@bwf.example.org'),
   ]);
   for (const row of await testApp.database.db.selectFrom('place').select(['id', 'code', 'name_zh']).execute()) ids[row.code ?? row.name_zh] = row.id;
 });
@@ -67,7 +69,7 @@ describe('the places API', () => {
     expect((await reviewer.api('GET', '/api/v1/places/999999')).statusCode).toBe(404);
   });
 
-  it('lets an editor of any federation add, change and delete places, each audited', async () => {
+  it('lets an editor add, change and delete the places her federation covers, each audited', async () => {
     const created = await twfEditor.api('POST', '/api/v1/places', {
       code: '120104',
       nameZh: '南开区',
@@ -80,10 +82,13 @@ describe('the places API', () => {
     expect(created.statusCode).toBe(201);
     const nankai = created.json();
     expect(nankai).toMatchObject({ code: '120104', parentId: id('120000'), lat: null });
-    const changed = await bwfEditor.api('PATCH', `/api/v1/places/${nankai.id}`, { lat: 39.1167, lon: 117.15 });
+    // Tianjin's district is not Beijing's to change.
+    expect((await bwfEditor.api('PATCH', `/api/v1/places/${nankai.id}`, { nameEn: 'Nankai' })).statusCode).toBe(404);
+    const changed = await twfEditor.api('PATCH', `/api/v1/places/${nankai.id}`, { lat: 39.1167, lon: 117.15 });
     expect(changed.statusCode).toBe(200);
     expect(changed.json()).toMatchObject({ nameEn: 'Nankai District', lat: 39.1167, lon: 117.15 });
-    const deleted = await bwfEditor.api('DELETE', `/api/v1/places/${nankai.id}`);
+    expect((await bwfEditor.api('DELETE', `/api/v1/places/${nankai.id}`)).statusCode).toBe(404);
+    const deleted = await twfEditor.api('DELETE', `/api/v1/places/${nankai.id}`);
     expect(deleted.statusCode).toBe(204);
     const audit = await testApp.database.db.selectFrom('audit_event').select('action').where('entity_type', '=', 'place').where('entity_id', '=', String(nankai.id)).orderBy('id').execute();
     expect(audit.map((event) => event.action)).toEqual(['create', 'update', 'delete']);
@@ -93,21 +98,78 @@ describe('the places API', () => {
     const cycle = await bwfEditor.api('PATCH', `/api/v1/places/${id('110000')}`, { parentId: id('观音寺街道') });
     expect(cycle.statusCode).toBe(400);
     expect(cycle.json().error).toEqual({ code: 'cycle', message: 'A place cannot be put under itself or a place below it.' });
-    const level = await bwfEditor.api('PATCH', `/api/v1/places/${id('130100')}`, { level: 'province' });
+    const level = await bwfEditor.api('PATCH', `/api/v1/places/${id('110115')}`, { level: 'province' });
     expect(level.json().error.code).toBe('level');
-    const half = await bwfEditor.api('PATCH', `/api/v1/places/${id('130100')}`, { lat: 38.04 });
+    const half = await bwfEditor.api('PATCH', `/api/v1/places/${id('110115')}`, { lat: 38.04 });
     expect(half.statusCode).toBe(400);
     expect(half.json().error.code).toBe('coordinates');
     const range = await bwfEditor.api('POST', '/api/v1/places', { nameZh: '远方', level: 'province', parentId: null, code: null, lat: 10, lon: 200 });
     expect(range.statusCode).toBe(400);
-    const code = await bwfEditor.api('POST', '/api/v1/places', { nameZh: '又一个', level: 'province', parentId: null, code: '110000', lat: null, lon: null });
+    const code = await bwfEditor.api('POST', '/api/v1/places', { nameZh: '又一个', level: 'district', parentId: id('110000'), code: '110115', lat: null, lon: null });
     expect(code.statusCode).toBe(409);
     const missingParent = await bwfEditor.api('POST', '/api/v1/places', { nameZh: '孤儿', level: 'village', parentId: 999999, code: null, lat: null, lon: null });
     expect(missingParent.statusCode).toBe(400);
     expect(missingParent.json().error.code).toBe('parent');
-    const withChildren = await bwfEditor.api('DELETE', `/api/v1/places/${id('120000')}`);
+    const withChildren = await twfEditor.api('DELETE', `/api/v1/places/${id('120000')}`);
     expect(withChildren.statusCode).toBe(409);
     expect(withChildren.json().error.message).toContain('still has 2 place(s) below it and 1 organization(s)');
+  });
+
+  it('lets the BWF editor add, rename and delete a place under Daxing District (Beijing)', async () => {
+    const created = await bwfEditor.api('POST', '/api/v1/places', {
+      code: null,
+      nameZh: '测试街道',
+      nameEn: 'Test Sub-district',
+      level: 'subdistrict',
+      parentId: id('110115'),
+      lat: null,
+      lon: null,
+    });
+    expect(created.statusCode).toBe(201);
+    const street = created.json();
+    const renamed = await bwfEditor.api('PATCH', `/api/v1/places/${street.id}`, { nameEn: 'Trial Sub-district' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ nameEn: 'Trial Sub-district', parentId: id('110115') });
+    expect((await bwfEditor.api('DELETE', `/api/v1/places/${street.id}`)).statusCode).toBe(204);
+    expect(await testApp.database.db.selectFrom('place').select('id').where('id', '=', street.id).executeTakeFirst()).toBeUndefined();
+  });
+
+  it("answers the TWF editor 404 for Beijing's Daxing District and refuses a place under it beside the parent", async () => {
+    const renamed = await twfEditor.api('PATCH', `/api/v1/places/${id('110115')}`, { nameEn: 'Renamed by Tianjin' });
+    expect(renamed.statusCode).toBe(404);
+    expect(renamed.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect((await twfEditor.api('DELETE', `/api/v1/places/${id('首座御园二里社区')}`)).statusCode).toBe(404);
+    expect((await twfEditor.api('DELETE', `/api/v1/places/${id('110115')}`)).statusCode).toBe(404);
+    const added = await twfEditor.api('POST', '/api/v1/places', { code: null, nameZh: '天津人的街道', nameEn: '', level: 'subdistrict', parentId: id('110115'), lat: null, lon: null });
+    expect(added.statusCode).toBe(403);
+    expect(added.json().error).toEqual({
+      code: 'outside_territory',
+      message: 'You may add or move places only within the places your federation covers; 大兴区 (110115) is outside them.',
+    });
+    // Nor may a Tianjin district be moved under Beijing.
+    const moved = await twfEditor.api('PATCH', `/api/v1/places/${id('120101')}`, { parentId: id('110000') });
+    expect(moved.statusCode).toBe(403);
+    expect(moved.json().error.code).toBe('outside_territory');
+    const daxing = await testApp.database.db.selectFrom('place').select(['name_en']).where('id', '=', id('110115')).executeTakeFirstOrThrow();
+    expect(daxing.name_en).toBe('Daxing District');
+    const heping = await testApp.database.db.selectFrom('place').select(['parent_id']).where('id', '=', id('120101')).executeTakeFirstOrThrow();
+    expect(heping.parent_id).toBe(id('120000'));
+    expect(await testApp.database.db.selectFrom('place').select('id').where('name_zh', '=', '天津人的街道').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('lets only a platform administrator add a province (the top level)', async () => {
+    const shaanxi = { code: '610000', nameZh: '陕西省', nameEn: 'Shaanxi', level: 'province', parentId: null, lat: null, lon: null };
+    for (const editor of [bwfEditor, twfEditor]) {
+      const refused = await editor.api('POST', '/api/v1/places', shaanxi);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('outside_territory');
+      expect(refused.json().error.message).toContain('Only a platform administrator may add a place at the top level');
+    }
+    // Nor may an editor lift a place of her own to the top.
+    expect((await bwfEditor.api('PATCH', `/api/v1/places/${id('110115')}`, { parentId: null, level: 'province' })).statusCode).toBe(403);
+    const created = await admin.api('POST', '/api/v1/places', shaanxi);
+    expect(created.statusCode).toBe(201);
+    expect((await admin.api('DELETE', `/api/v1/places/${created.json().id}`)).statusCode).toBe(204);
   });
 
   it('refuses every change from a reviewer as not found', async () => {

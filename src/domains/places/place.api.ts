@@ -26,7 +26,10 @@ function summaryToOutput(place: placeService.PlaceSummary) {
 
 const tags = ['places'];
 
-/** JSON API for the places gazetteer: read for staff, write for anyone who may edit some organization's records. */
+/**
+ * JSON API for the places gazetteer: read for staff; write within the places the organizations where the
+ * caller may edit records cover (every place for platform administrators), as place.service.ts decides.
+ */
 export const placeApi: FastifyPluginAsyncZod = async (app) => {
   app.addHook('preHandler', requireApiActor);
 
@@ -78,7 +81,10 @@ export const placeApi: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Add a place',
-        description: "A place's level must be below its parent's; code (6–12 digits) is unique; lat and lon come together.",
+        description:
+          "A place's level must be below its parent's; code (6–12 digits) is unique; lat and lon come together. " +
+          'The parent must lie within the places the caller’s organizations cover (403 outside_territory otherwise); ' +
+          'a place at the top level (no parent) needs a platform administrator.',
         body: placeInput,
         response: { 201: placeOutput, ...apiErrorResponses },
       },
@@ -92,7 +98,16 @@ export const placeApi: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/api/v1/places/:id',
     {
-      schema: { tags, summary: 'Change a place', params: placeParams, body: placePatch, response: { 200: placeOutput, ...apiErrorResponses } },
+      schema: {
+        tags,
+        summary: 'Change a place',
+        description:
+          'Only a place within the places the caller’s organizations cover (404 otherwise); a new parent must lie within them too ' +
+          '(403 outside_territory otherwise).',
+        params: placeParams,
+        body: placePatch,
+        response: { 200: placeOutput, ...apiErrorResponses },
+      },
     },
     async (request) => toOutput(await placeService.updatePlace(app.db, actorOf(request), request.params.id, request.body)),
   );
@@ -103,6 +118,7 @@ export const placeApi: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Delete a place that has no place below it and no organization in it',
+        description: 'Only a place within the places the caller’s organizations cover (404 otherwise).',
         params: placeParams,
         response: { 204: z.null(), ...apiErrorResponses },
       },

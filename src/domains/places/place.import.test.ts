@@ -8,6 +8,9 @@ import { readPlaceCsv } from './place.import.ts';
 let testApp: TestApp;
 let editor: SignedInClient;
 let reviewer: SignedInClient;
+let twfEditor: SignedInClient;
+/** The platform administrator: the only one who may add provinces (the top level). */
+let admin: SignedInClient;
 
 const header = 'code,name_zh,name_en,level,parent_code,lat,lon';
 
@@ -45,9 +48,16 @@ function decode(text: string): string {
 
 beforeAll(async () => {
   testApp = await createTestApp();
-  const [bwfEditor, bwfReviewer] = await Promise.all([signIn(testApp.app, 'editor@bwf.example.org'), signIn(testApp.app, 'reviewer@bwf.example.org')]);
+  const [bwfEditor, bwfReviewer, twf, platformAdmin] = await Promise.all([
+    signIn(testApp.app, 'editor@bwf.example.org'),
+    signIn(testApp.app, 'reviewer@bwf.example.org'),
+    signIn(testApp.app, 'editor@twf.example.org'),
+    signIn(testApp.app, 'admin@bwf.example.org'),
+  ]);
   editor = inLanguage(testApp.app, bwfEditor, 'en');
   reviewer = inLanguage(testApp.app, bwfReviewer, 'en');
+  twfEditor = inLanguage(testApp.app, twf, 'en');
+  admin = inLanguage(testApp.app, platformAdmin, 'en');
 });
 afterAll(async () => {
   await testApp.close();
@@ -76,15 +86,15 @@ describe('exporting places', () => {
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('9 rows: 0 to add, 0 to change, 9 unchanged, 0 refused.');
 
-    const edited = exported.toString('utf8').replace('Hexi District', 'Hexi');
+    const edited = exported.toString('utf8').replace('Daxing District', 'Daxing');
     const before = await placeAuditCount();
     const written = await upload(editor, edited);
     expect(written.statusCode).toBe(200);
     expect(written.body).toContain('Imported.');
     expect(written.body).toContain('9 rows: 0 to add, 1 to change, 8 unchanged, 0 refused.');
-    expect(decode(written.body)).toContain('<code>name_en</code>: Hexi District → Hexi');
-    const hexi = await testApp.database.db.selectFrom('place').selectAll().where('code', '=', '120103').executeTakeFirstOrThrow();
-    expect(hexi.name_en).toBe('Hexi');
+    expect(decode(written.body)).toContain('<code>name_en</code>: Daxing District → Daxing');
+    const daxing = await testApp.database.db.selectFrom('place').selectAll().where('code', '=', '110115').executeTakeFirstOrThrow();
+    expect(daxing.name_en).toBe('Daxing');
     expect(await placeAuditCount()).toBe(before + 1);
   });
 });
@@ -107,7 +117,7 @@ describe('importing places', () => {
   it('reports in a dry run what would be added and what is refused, and writes nothing', async () => {
     const before = { places: await placeCount(), audit: await placeAuditCount() };
     const response = await upload(
-      editor,
+      admin,
       csv(
         '320000,江苏省,Jiangsu,province,,,',
         '320100,南京市,Nanjing,municipality,320000,32.0603,118.7969',
@@ -129,7 +139,7 @@ describe('importing places', () => {
 
   it('writes nothing at all when one row of a real import is refused', async () => {
     const before = await placeCount();
-    const response = await upload(editor, csv('320000,江苏省,Jiangsu,province,,,', '320100,南京市,Nanjing,municipality,320000,,', '320102,玄武区,Xuanwu,district,320100,91,118'));
+    const response = await upload(admin, csv('320000,江苏省,Jiangsu,province,,,', '320100,南京市,Nanjing,municipality,320000,,', '320102,玄武区,Xuanwu,district,320100,91,118'));
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain('Some rows are refused, so nothing was written.');
     expect(refusals(response.body)).toEqual(['4: lat: A latitude is a number from -90 to 90.']);
@@ -140,7 +150,7 @@ describe('importing places', () => {
   it('writes every row of a clean import in one go, matching rows without a code by parent and name, audited', async () => {
     const before = { places: await placeCount(), audit: await placeAuditCount() };
     const response = await upload(
-      editor,
+      admin,
       csv(
         '320000,江苏省,Jiangsu,province,,,',
         '320100,南京市,Nanjing,municipality,320000,32.0603,118.7969',
@@ -173,7 +183,7 @@ describe('importing places', () => {
   it('says why each bad row is refused: fields, levels, parents, codes, coordinates, cycles', async () => {
     const before = await placeCount();
     const response = await upload(
-      editor,
+      admin,
       csv(
         /* 2 */ '330000,浙江省,Zhejiang,province,,,',
         /* 3 */ '3301,杭州市,Hangzhou,municipality,330000,,',
@@ -210,6 +220,38 @@ describe('importing places', () => {
     expect(await placeCount()).toBe(before);
   });
 
+  it('refuses each row of the TWF editor that adds or changes a place outside Tianjin, with the reason, and writes nothing', async () => {
+    const before = { places: await placeCount(), audit: await placeAuditCount() };
+    const rows = [
+      /* 2 */ '120104,南开区,Nankai District,district,120000,,',
+      /* 3 */ ',天津人的街道,,subdistrict,110115,,',
+      /* 4 */ ',观音寺街道,Renamed by Tianjin,subdistrict,110115,,',
+      /* 5 */ '120101,和平区,Heping District,district,110000,,',
+      /* 6 */ '610000,陕西省,Shaanxi,province,,,',
+      /* 7 */ '130100,石家庄市,Shijiazhuang,municipality,130000,,',
+    ];
+    const response = await upload(twfEditor, csv(...rows));
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toContain('Some rows are refused, so nothing was written.');
+    expect(response.body).toContain('6 rows: 1 to add, 0 to change, 1 unchanged, 4 refused.');
+    expect(refusals(response.body)).toEqual([
+      '3: parent_code: You may add or move places only within the places your federation covers; 大兴区 (110115) is outside them.',
+      '4: You may change only the places your federation covers; 观音寺街道 is outside them.',
+      '5: parent_code: You may add or move places only within the places your federation covers; 北京市 (110000) is outside them.',
+      '6: parent_code: Only a platform administrator may add a place at the top level or move one there; give a parent within the places your federation covers.',
+    ]);
+    expect(await placeCount()).toBe(before.places);
+    expect(await placeAuditCount()).toBe(before.audit);
+    const db = testApp.database.db;
+    expect(await db.selectFrom('place').select('id').where('code', '=', '120104').executeTakeFirst()).toBeUndefined();
+    expect((await db.selectFrom('place').select('name_en').where('name_zh', '=', '观音寺街道').executeTakeFirstOrThrow()).name_en).not.toBe('Renamed by Tianjin');
+    // The rows of her own territory alone go in.
+    const own = await upload(twfEditor, csv(rows[0] ?? ''));
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain('Imported.');
+    expect(await db.selectFrom('place').select('id').where('code', '=', '120104').executeTakeFirst()).toBeDefined();
+  });
+
   it('refuses a GBK (GB18030) file and says how to save it', async () => {
     // "北京" in GBK: not valid UTF-8.
     const gbk = Buffer.concat([Buffer.from(`${header}\r\n110000,`), Buffer.from([0xb1, 0xb1, 0xbe, 0xa9]), Buffer.from(',Beijing,province,,,\r\n')]);
@@ -242,7 +284,7 @@ describe('importing places', () => {
 
   it('takes a file from Excel: byte-order mark, capitalised headers and levels, blank rows', async () => {
     const excel = `\uFEFFCode,Name_ZH,Name_EN,Level,Parent_Code,Lat,Lon\r\n,,,,,,\r\n340000,安徽省,Anhui,Province,,,\r\n`;
-    const response = await upload(editor, excel, { dryRun: true });
+    const response = await upload(admin, excel, { dryRun: true });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('1 rows: 1 to add, 0 to change, 0 unchanged, 0 refused.');
   });
@@ -253,14 +295,14 @@ describe('importing places', () => {
       rows.push(`,街道${street},,subdistrict,350100,,`);
       for (let community = 1; community <= 40; community += 1) rows.push(`,社区${street}-${community},,community,350100/街道${street},,`);
     }
-    const response = await upload(editor, csv(...rows));
+    const response = await upload(admin, csv(...rows));
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('1232 rows: 1232 to add, 0 to change, 0 unchanged, 0 refused.');
     const db = testApp.database.db;
     const street = await db.selectFrom('place').selectAll().where('name_zh', '=', '街道30').executeTakeFirstOrThrow();
     const communities = await db.selectFrom('place').select('name_zh').where('parent_id', '=', street.id).execute();
     expect(communities).toHaveLength(40);
-    const again = await upload(editor, csv(...rows), { dryRun: true });
+    const again = await upload(admin, csv(...rows), { dryRun: true });
     expect(again.body).toContain('1232 rows: 0 to add, 0 to change, 1232 unchanged, 0 refused.');
   });
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import { assertCanRead, type Actor } from '../../platform/access.ts';
 import { recordAudits, type AuditEntry } from '../../platform/audit.ts';
+import { notFound } from '../../platform/errors.ts';
 import * as placeRepository from './place.repository.ts';
 import {
   fieldMessage,
@@ -17,7 +18,7 @@ import {
   type PlaceLookup,
 } from './place.rules.ts';
 import { placeCsvFields } from './place.schema.ts';
-import { assertMayEditPlaces } from './place.service.ts';
+import { placeTerritory, type PlaceTerritory } from './place.service.ts';
 import type { NewPlaceRow, PlaceLevel } from './place.table.ts';
 
 /** The columns of a places CSV file, in the order the export writes them. */
@@ -261,6 +262,16 @@ class Gazetteer implements PlaceLookup<Node> {
     return [...(this.children.get(key) ?? [])].map((child) => this.nodes.get(child)).filter((node) => node !== undefined);
   }
 
+  /** Tells whether the place `key` (stored, or added by a row) is one of `tops` or stands below one. */
+  isWithin(tops: ReadonlySet<number>, key: number | null): boolean {
+    const seen = new Set<number>();
+    for (let current = key; current !== null && !seen.has(current); current = this.nodes.get(current)?.parentKey ?? null) {
+      if (tops.has(current)) return true;
+      seen.add(current);
+    }
+    return false;
+  }
+
   /** Tells whether `ancestorKey` is `key` or stands above it. */
   isAtOrAbove(ancestorKey: number, key: number | null): boolean {
     const seen = new Set<number>();
@@ -350,9 +361,29 @@ function coordinateText(value: number | null): string {
  * before the next is read: a row's parent may be stored or added by an earlier row. A row is matched
  * to a stored place by its code; without a code (or with one nobody has yet), by its parent and Chinese
  * name among places without a code. Every rule of the forms applies, and a row may not undo another.
+ * A row that adds or changes a place outside `territory` (the importer's, from placeTerritory()) is
+ * refused; a row that changes nothing is not, so that an exported file imports again anywhere.
  */
-export async function planPlaceImport(rows: readonly CsvRow[], columns: number, stored: readonly StoredPlace[]): Promise<PlaceImportPlan> {
+export async function planPlaceImport(
+  rows: readonly CsvRow[],
+  columns: number,
+  stored: readonly StoredPlace[],
+  territory: PlaceTerritory,
+): Promise<PlaceImportPlan> {
   const gazetteer = new Gazetteer(stored);
+  const covers = (key: number | null): boolean => territory === 'all' || gazetteer.isWithin(territory, key);
+  /** Why the row may not put a place under `parent` (null: the top level); undefined when it may. */
+  const parentOutside = (parent: Node | null): Bilingual | undefined => {
+    if (territory === 'all') return undefined;
+    if (parent === null) return message.field('parent_code', placeMessages.topLevelNeedsAdministrator());
+    return covers(parent.key) ? undefined : message.field('parent_code', placeMessages.parentOutsideTerritory(parent));
+  };
+  /** Why the row may not change `match` into `content`; undefined when it may (or changes nothing). */
+  const changeOutside = (match: Node, content: Omit<Node, 'key' | 'row'>, parent: Node | null): Bilingual | undefined => {
+    if (territory === 'all' || sameContent(match, content)) return undefined;
+    if (!covers(match.key)) return placeMessages.placeOutsideTerritory(match);
+    return match.parentKey === content.parentKey ? undefined : parentOutside(parent);
+  };
   const report: PlaceImportPlan['report'] = { rows: rows.length, added: [], updated: [], unchanged: 0, refused: [] };
   const adds: PlannedAdd[] = [];
   const updates: PlannedUpdate[] = [];
@@ -441,6 +472,14 @@ export async function planPlaceImport(rows: readonly CsvRow[], columns: number, 
       if (misfit) problems.push(message.field('level', placeMessages.levelAboveChild(fields.level, misfit)));
     }
     if (problems.length > 0) {
+      refuse(fields.code);
+      continue;
+    }
+
+    // Only the importer's territory changes: the place itself, and a new parent.
+    const outside = match ? changeOutside(match, content, parent) : parentOutside(parent);
+    if (outside) {
+      problems.push(outside);
       refuse(fields.code);
       continue;
     }
@@ -572,7 +611,9 @@ export async function importPlaces(
   file: Uint8Array,
   options: { dryRun: boolean },
 ): Promise<PlaceImportReport> {
-  await assertMayEditPlaces(db, actor);
+  // The importer's territory, once: every row that adds or changes a place must lie within it.
+  const territory = await placeTerritory(db, actor);
+  if (territory !== 'all' && territory.size === 0) throw notFound();
   const empty = { dryRun: options.dryRun, written: false, rows: 0, added: [], updated: [], unchanged: 0, refused: [] };
   if (file.length > placeImportLimits.maxBytes) return { ...empty, fileProblem: tooLargeProblem() };
   const decoded = decodeCsvFile(file);
@@ -580,13 +621,13 @@ export async function importPlaces(
   const read = readPlaceCsv(decoded.text);
   if (!read.ok) return { ...empty, fileProblem: read.problem };
   if (options.dryRun) {
-    const plan = await planPlaceImport(read.rows, read.columns, await placeRepository.listAllPlaces(db));
+    const plan = await planPlaceImport(read.rows, read.columns, await placeRepository.listAllPlaces(db), territory);
     return { ...plan.report, dryRun: true, written: false, fileProblem: null };
   }
   return db.transaction().execute(async (tx) => {
     // Check and write against the same gazetteer: nobody else changes places meanwhile.
     await placeRepository.lockPlaces(tx);
-    const plan = await planPlaceImport(read.rows, read.columns, await placeRepository.listAllPlaces(tx));
+    const plan = await planPlaceImport(read.rows, read.columns, await placeRepository.listAllPlaces(tx), territory);
     if (plan.report.refused.length > 0) return { ...plan.report, dryRun: false, written: false, fileProblem: null };
     await writePlan(tx, actor, plan);
     return { ...plan.report, dryRun: false, written: true, fileProblem: null };

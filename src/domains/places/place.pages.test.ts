@@ -6,6 +6,8 @@ import { signIn, type SignedInClient } from '../../../test/workspace.ts';
 let testApp: TestApp;
 let editor: SignedInClient;
 let reviewer: SignedInClient;
+let twfEditor: SignedInClient;
+let admin: SignedInClient;
 const ids: Record<string, number> = {};
 
 function id(name: string): number {
@@ -28,9 +30,16 @@ const validForm = { nameZh: '测试村', nameEn: 'Test Village', level: 'village
 
 beforeAll(async () => {
   testApp = await createTestApp();
-  const [bwfEditor, bwfReviewer] = await Promise.all([signIn(testApp.app, 'editor@bwf.example.org'), signIn(testApp.app, 'reviewer@bwf.example.org')]);
+  const [bwfEditor, bwfReviewer, twf, platformAdmin] = await Promise.all([
+    signIn(testApp.app, 'editor@bwf.example.org'),
+    signIn(testApp.app, 'reviewer@bwf.example.org'),
+    signIn(testApp.app, 'editor@twf.example.org'),
+    signIn(testApp.app, 'admin@bwf.example.org'),
+  ]);
   editor = inLanguage(testApp.app, bwfEditor, 'en');
   reviewer = inLanguage(testApp.app, bwfReviewer, 'en');
+  twfEditor = inLanguage(testApp.app, twf, 'en');
+  admin = inLanguage(testApp.app, platformAdmin, 'en');
   for (const row of await testApp.database.db.selectFrom('place').select(['id', 'name_zh']).execute()) ids[row.name_zh] = row.id;
 });
 afterAll(async () => {
@@ -214,10 +223,10 @@ describe('changing places through the forms', () => {
   });
 
   it('edits a place: the form comes filled in, the change is saved and audited before → after', async () => {
-    const form = await editor.get(`/workspace/places/${id('河西区')}/edit`);
+    const form = await twfEditor.get(`/workspace/places/${id('河西区')}/edit`);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('name="parent" type="text" value="120000"');
-    const saved = await editor.post(`/workspace/places/${id('河西区')}`, { nameZh: '河西区', nameEn: 'Hexi', level: 'district', code: '120103', parent: '120000', lat: '', lon: '' });
+    const saved = await twfEditor.post(`/workspace/places/${id('河西区')}`, { nameZh: '河西区', nameEn: 'Hexi', level: 'district', code: '120103', parent: '120000', lat: '', lon: '' });
     expect(saved.statusCode).toBe(200);
     expect(saved.body).toContain('Saved.');
     const audit = await testApp.database.db.selectFrom('audit_event').selectAll().where('entity_type', '=', 'place').where('entity_id', '=', String(id('河西区'))).execute();
@@ -244,6 +253,83 @@ describe('changing places through the forms', () => {
     const response = await editor.post('/workspace/places', { ...validForm, _csrf: 'forged', nameZh: '伪造村' });
     expect(response.statusCode).toBe(403);
     expect(await testApp.database.db.selectFrom('place').select('id').where('name_zh', '=', '伪造村').executeTakeFirst()).toBeUndefined();
+  });
+});
+
+describe('who may change which place: the territory of her federation', () => {
+  it('lets the BWF editor add, rename and delete a place under Daxing District (Beijing)', async () => {
+    const daxing = await editor.get(`/workspace/places/${id('大兴区')}`);
+    expect(daxing.body).toContain(`href="/workspace/places/${id('大兴区')}/edit"`);
+    expect(daxing.body).toContain(`href="/workspace/places/new?parentId=${id('大兴区')}"`);
+    expect(daxing.body).toContain(`href="/workspace/places/${id('大兴区')}/delete"`);
+    const added = await editor.post('/workspace/places', { ...validForm, nameZh: '北京测试街道', nameEn: 'Beijing Test Sub-district', level: 'subdistrict', parent: '110115' });
+    expect(added.statusCode).toBe(303);
+    const street = await placeId('北京测试街道');
+    const renamed = await editor.post(`/workspace/places/${street}`, { ...validForm, nameZh: '北京测试街道', nameEn: 'Renamed Sub-district', level: 'subdistrict', parent: '110115' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.body).toContain('Saved.');
+    const row = await testApp.database.db.selectFrom('place').select(['name_en', 'parent_id']).where('id', '=', street).executeTakeFirstOrThrow();
+    expect(row).toEqual({ name_en: 'Renamed Sub-district', parent_id: id('大兴区') });
+    expect((await editor.get(`/workspace/places/${street}/delete`)).statusCode).toBe(200);
+    const deleted = await editor.post(`/workspace/places/${street}/delete`);
+    expect(deleted.statusCode).toBe(303);
+    expect(deleted.headers.location).toBe(`/workspace/places/${id('大兴区')}`);
+  });
+
+  it('shows the TWF editor no buttons for Beijing’s places and answers 404 to renaming or deleting Daxing District', async () => {
+    const daxing = await twfEditor.get(`/workspace/places/${id('大兴区')}`);
+    expect(daxing.statusCode).toBe(200);
+    expect(daxing.body).not.toContain(`/workspace/places/${id('大兴区')}/edit`);
+    expect(daxing.body).not.toContain(`/workspace/places/${id('大兴区')}/delete`);
+    expect(daxing.body).not.toContain('new?parentId=');
+    expect((await twfEditor.get(`/workspace/places?parentId=${id('北京市')}`)).body).not.toContain('/workspace/places/new');
+    // Her own places keep their buttons.
+    const tianjin = await twfEditor.get(`/workspace/places/${id('天津市')}`);
+    expect(tianjin.body).toContain(`href="/workspace/places/${id('天津市')}/edit"`);
+    expect(tianjin.body).toContain(`href="/workspace/places/new?parentId=${id('天津市')}"`);
+    expect((await twfEditor.get(`/workspace/places?parentId=${id('天津市')}`)).body).toContain(`href="/workspace/places/new?parentId=${id('天津市')}"`);
+
+    for (const url of [`/workspace/places/${id('大兴区')}/edit`, `/workspace/places/${id('大兴区')}/delete`, `/workspace/places/new?parentId=${id('大兴区')}`]) {
+      expect((await twfEditor.get(url)).statusCode, url).toBe(404);
+    }
+    const renamed = await twfEditor.post(`/workspace/places/${id('大兴区')}`, { nameZh: '大兴区', nameEn: 'Renamed by Tianjin', level: 'district', code: '110115', parent: '110000', lat: '', lon: '' });
+    expect(renamed.statusCode).toBe(404);
+    const emptyPlace = await placeId('首座御园二里社区');
+    expect((await twfEditor.post(`/workspace/places/${emptyPlace}/delete`)).statusCode).toBe(404);
+    const row = await testApp.database.db.selectFrom('place').select('name_en').where('id', '=', id('大兴区')).executeTakeFirstOrThrow();
+    expect(row.name_en).toBe('Daxing District');
+    expect(await testApp.database.db.selectFrom('place').select('id').where('id', '=', emptyPlace).executeTakeFirst()).toBeDefined();
+  });
+
+  it('shows the TWF editor the form again with a message beside the parent when she adds a place under Daxing District', async () => {
+    const response = await twfEditor.post('/workspace/places', { ...validForm, nameZh: '天津人的街道', nameEn: 'Tianjin’s Street', level: 'subdistrict', parent: '110115' });
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toMatch(/id="parent-error"[^>]*>You may add or move places only within the places your federation covers; 大兴区 \(110115\) is outside them/);
+    expect(response.body).toContain('value="天津人的街道"');
+    expect(response.body).toContain('value="Tianjin’s Street"');
+    expect(response.body).toContain('name="parent" type="text" value="110115"');
+    expect(await testApp.database.db.selectFrom('place').select('id').where('name_zh', '=', '天津人的街道').executeTakeFirst()).toBeUndefined();
+    const chinese = await inLanguage(testApp.app, twfEditor, 'zh').post('/workspace/places', { ...validForm, nameZh: '天津人的街道', level: 'subdistrict', parent: '110115' });
+    expect(chinese.statusCode).toBe(403);
+    expect(chinese.body).toContain('只能在本组织所辖的地点范围内新增或移动地点；“大兴区 (110115)”不在其中。');
+  });
+
+  it('lets neither federation editor add a province (the top level); the platform administrator may', async () => {
+    const province = { ...validForm, nameZh: '陕西省', nameEn: 'Shaanxi', level: 'province', code: '610000', parent: '' };
+    for (const client of [editor, twfEditor]) {
+      const refused = await client.post('/workspace/places', province);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).toMatch(/id="parent-error"[^>]*>Only a platform administrator may add a place at the top level/);
+      expect(refused.body).toContain('value="陕西省"');
+    }
+    expect(await testApp.database.db.selectFrom('place').select('id').where('code', '=', '610000').executeTakeFirst()).toBeUndefined();
+    const created = await admin.post('/workspace/places', province);
+    expect(created.statusCode).toBe(303);
+    const shaanxi = await placeId('陕西省');
+    expect(created.headers.location).toBe(`/workspace/places/${shaanxi}`);
+    // Beijing's staff may not touch it; the administrator may delete it again.
+    expect((await editor.get(`/workspace/places/${shaanxi}/edit`)).statusCode).toBe(404);
+    expect((await admin.post(`/workspace/places/${shaanxi}/delete`)).statusCode).toBe(303);
   });
 });
 

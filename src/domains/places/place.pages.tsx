@@ -95,6 +95,7 @@ function ListView(props: {
   page: { items: PlaceListItem[]; total: number; limit: number; offset: number };
   scope: ListScope;
   filters: FormState;
+  /** Whether the actor may change some place (she may add one under a parent within her territory, or import). */
   mayEdit: boolean;
 }): VNode {
   const { frame, page, scope } = props;
@@ -134,9 +135,15 @@ function ListView(props: {
       <p class="actions">
         {props.mayEdit ? (
           <>
-            <a class="button" href={scope.kind === 'children' ? `/workspace/places/new?parentId=${scope.of.id}` : '/workspace/places/new'}>
-              {t(locale, 'create')}
-            </a>
+            {scope.kind !== 'children' ? (
+              <a class="button" href="/workspace/places/new">
+                {t(locale, 'create')}
+              </a>
+            ) : scope.of.editable ? (
+              <a class="button" href={`/workspace/places/new?parentId=${scope.of.id}`}>
+                {t(locale, 'create')}
+              </a>
+            ) : null}
             <a class="button" href="/workspace/places/import">
               {localized(locale, '导入 CSV', 'Import CSV')}
             </a>
@@ -336,8 +343,8 @@ function FormView(props: { frame: WorkspaceFrame; form: FormState; place?: Place
           label={localized(locale, '上级地点', 'Parent place')}
           hint={localized(
             locale,
-            '上级的代码，或从最近的有代码的上级写起的路径，如 110115/观音寺街道。留空表示最高一级。',
-            "The parent's code, or a path down from the nearest place with a code, e.g. 110115/观音寺街道. Empty: at the top.",
+            '上级的代码，或从最近的有代码的上级写起的路径，如 110115/观音寺街道；须在本组织所辖的地点范围内。留空表示最高一级（仅平台管理员）。',
+            "The parent's code, or a path down from the nearest place with a code, e.g. 110115/观音寺街道; it must lie within the places your federation covers. Empty: at the top (platform administrators only).",
           )}
           form={form}
         />
@@ -521,8 +528,8 @@ function ImportView(props: { frame: WorkspaceFrame; dryRun: boolean; report?: Pl
       <p>
         {localized(
           locale,
-          '有代码的行按代码对应已有地点（有则修改，无则新增）；没有代码的行按上级和中文名称对应。先试运行查看报告；正式导入时只要有一行被拒绝，就不会写入任何内容。',
-          'A row with a code changes the place with that code, or adds one; a row without a code is matched by parent and Chinese name. Try a dry run first; a real import writes nothing at all if any row is refused.',
+          '有代码的行按代码对应已有地点（有则修改，无则新增）；没有代码的行按上级和中文名称对应。只能新增或修改本组织所辖范围内的地点（最高一级仅限平台管理员）。先试运行查看报告；正式导入时只要有一行被拒绝，就不会写入任何内容。',
+          'A row with a code changes the place with that code, or adds one; a row without a code is matched by parent and Chinese name. Rows may add or change only places within the places your federation covers (the top level: platform administrators only). Try a dry run first; a real import writes nothing at all if any row is refused.',
         )}{' '}
         <a href="/workspace/places/export.csv" download>
           {localized(locale, '导出现有地点', 'Export the current places')}
@@ -708,10 +715,11 @@ export const placePages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/workspace/places/new', { schema: { querystring: z.object({ parentId: z.coerce.number().int().positive().optional() }) } }, async (request, reply) => {
     const actor = actorOf(request);
-    // Only someone who may change places gets the form.
+    // Only someone who may change places gets the form; below a place, only within her territory.
     await placeService.assertMayEditPlaces(app.db, actor);
     const parentId = request.query.parentId;
     if (parentId === undefined) return sendForm(request, reply, formState({ level: 'province' }), 200);
+    await placeService.assertMayChangePlace(app.db, actor, parentId);
     const parent = await placeService.getPlace(app.db, actor, parentId);
     const level = levelsUnder(parent.level)[0] ?? 'community';
     return sendForm(request, reply, formState({ parent: await placeService.referenceOfPlace(app.db, actor, parentId), level }), 200);
@@ -749,8 +757,8 @@ export const placePages: FastifyPluginAsyncZod = async (app) => {
     const actor = actorOf(request);
     const { locale } = workspaceFrame(request);
     const place = await placeService.getPlace(app.db, actor, request.params.id);
-    // Refuse before looking at the form, so that a reader cannot tell an editable record from another.
-    await placeService.assertMayEditPlaces(app.db, actor);
+    // Refuse a place outside the actor's territory before looking at the form, as "not found".
+    await placeService.assertMayChangePlace(app.db, actor, place.id);
     const parsed = parseForm(placeForm, request.body, locale);
     if (!parsed.ok) return sendForm(request, reply, localizeForm(parsed.form, locale), 400, place);
     const submitted = formState({ ...parsed.value });
@@ -769,7 +777,7 @@ export const placePages: FastifyPluginAsyncZod = async (app) => {
   app.get('/workspace/places/:id/delete', { schema: { params: placeParams } }, async (request, reply) => {
     const actor = actorOf(request);
     const place = await placeService.getPlace(app.db, actor, request.params.id);
-    await placeService.assertMayEditPlaces(app.db, actor);
+    await placeService.assertMayChangePlace(app.db, actor, place.id);
     return sendWorkspacePage(reply, <DeleteView frame={workspaceFrame(request)} place={place} />);
   });
 

@@ -127,6 +127,25 @@ export async function listPlaceAndAncestors(db: Executor, id: number): Promise<P
   return result.rows.map(({ depth: _depth, ...row }) => row);
 }
 
+/**
+ * Lists the places the organizations cover, without repeats: each organization's own place or, when it
+ * has none, the place of its nearest ancestor that has one. One statement; the walk up the organization
+ * tree stops at the first place found.
+ */
+export async function listPlacesOfOrganizations(db: Executor, organizationIds: readonly number[]): Promise<number[]> {
+  if (organizationIds.length === 0) return [];
+  const result = await sql<{ place_id: number }>`
+    with recursive up(parent_id, place_id, depth) as (
+      select parent_id, place_id, 0 from organization where id = any(${[...organizationIds]}::integer[])
+      union all
+      select organization.parent_id, organization.place_id, up.depth + 1
+      from organization join up on organization.id = up.parent_id
+      where up.place_id is null and up.depth < 50
+    )
+    select distinct place_id from up where place_id is not null`.execute(db);
+  return result.rows.map((row) => row.place_id);
+}
+
 /** Lists the places directly under one, by code then name, at most `limit`. */
 export async function listChildPlaces(db: Executor, parentId: number, limit: number) {
   return db

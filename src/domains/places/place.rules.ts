@@ -118,6 +118,18 @@ export const placeMessages = {
     zh: '请同时填写纬度和经度，或都不填。',
     en: 'Give both latitude and longitude, or neither.',
   }),
+  parentOutsideTerritory: (parent: { nameZh: string; code: string | null }): Bilingual => ({
+    zh: `只能在本组织所辖的地点范围内新增或移动地点；“${placeLabel(parent)}”不在其中。`,
+    en: `You may add or move places only within the places your federation covers; ${placeLabel(parent)} is outside them.`,
+  }),
+  topLevelNeedsAdministrator: (): Bilingual => ({
+    zh: '只有平台管理员可以新增或移出最高一级的地点；请填写本组织所辖范围内的上级地点。',
+    en: 'Only a platform administrator may add a place at the top level or move one there; give a parent within the places your federation covers.',
+  }),
+  placeOutsideTerritory: (place: { nameZh: string; code: string | null }): Bilingual => ({
+    zh: `只能修改本组织所辖范围内的地点；“${placeLabel(place)}”不在其中。`,
+    en: `You may change only the places your federation covers; ${placeLabel(place)} is outside them.`,
+  }),
 };
 
 // Messages the schemas give in English, and their Chinese form.

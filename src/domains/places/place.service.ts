@@ -68,7 +68,7 @@ export interface PlaceDetail extends Place {
   parentReference: string;
   /** How it is named in a form or a CSV file. */
   reference: string;
-  /** Whether the actor may change it. */
+  /** Whether the actor may change it, delete it and add places below it: it lies within her territory. */
   editable: boolean;
 }
 
@@ -100,17 +100,61 @@ function summaryOf(place: { id: number; code: string | null; nameZh: string; nam
 }
 
 /**
- * Tells whether the actor may change places. Places are reference data shared by the whole network:
- * platform administrators, and anyone who may edit the records of some organization, may change them.
+ * The places an actor may change: every place ("all") for a platform administrator; otherwise the ids
+ * of the places at the top of her territory, each of which covers itself and every place below it.
  */
-export async function mayEditPlaces(db: Executor, actor: Actor): Promise<boolean> {
+export type PlaceTerritory = 'all' | ReadonlySet<number>;
+
+/**
+ * Works out the actor's territory, once per call. An organization covers its own place and every place
+ * below it; one without a place covers what its nearest ancestor with a place covers (a department of
+ * the Beijing federation covers Beijing). The actor's territory is what the organizations where she has
+ * `edit_records` cover.
+ */
+export async function placeTerritory(db: Executor, actor: Actor): Promise<PlaceTerritory> {
   const editable = await organizationsWhere(db, actor, 'edit_records');
-  return editable === 'all' || editable.size > 0;
+  if (editable === 'all') return 'all';
+  return new Set(await placeRepository.listPlacesOfOrganizations(db, [...editable]));
 }
 
-/** Refuses, as "not found", an actor who may not change places. */
+/** Tells whether a territory holds any place at all. */
+function holdsAnyPlace(territory: PlaceTerritory): boolean {
+  return territory === 'all' || territory.size > 0;
+}
+
+/** Tells whether a place lies within a territory, given the place and its ancestors (in any order). */
+export function territoryCovers(territory: PlaceTerritory, chain: readonly { id: number }[]): boolean {
+  return territory === 'all' || chain.some((place) => territory.has(place.id));
+}
+
+/** Tells whether the place lies within the territory, walking up its ancestors; false when there is no such place. */
+async function coversPlace(db: Executor, territory: PlaceTerritory, id: number): Promise<boolean> {
+  if (!holdsAnyPlace(territory)) return false;
+  const chain = await placeRepository.listPlaceAndAncestors(db, id);
+  return chain.length > 0 && territoryCovers(territory, chain);
+}
+
+/**
+ * Tells whether the actor may change some place: a platform administrator, or anyone who may edit the
+ * records of an organization that covers a place. Which places, placeTerritory() says.
+ */
+export async function mayEditPlaces(db: Executor, actor: Actor): Promise<boolean> {
+  return holdsAnyPlace(await placeTerritory(db, actor));
+}
+
+/** Refuses, as "not found", an actor who may change no place at all. */
 export async function assertMayEditPlaces(db: Executor, actor: Actor): Promise<void> {
   if (!(await mayEditPlaces(db, actor))) throw notFound();
+}
+
+/** Tells whether the actor may change this place (and add places below it): it lies within her territory. */
+export async function mayChangePlace(db: Executor, actor: Actor, id: number): Promise<boolean> {
+  return coversPlace(db, await placeTerritory(db, actor), id);
+}
+
+/** Refuses, as "not found", a place the actor may not change (or that does not exist). */
+export async function assertMayChangePlace(db: Executor, actor: Actor, id: number): Promise<void> {
+  if (!(await mayChangePlace(db, actor, id))) throw notFound();
 }
 
 /** Lists a page of places for any member of the network. */
@@ -149,11 +193,11 @@ export async function getPlaceDetail(db: Executor, actor: Actor, id: number): Pr
   const chain = (await placeRepository.listPlaceAndAncestors(db, id)).map(placeRowToPlace).reverse();
   const place = chain.at(-1);
   if (!place || place.id !== id) throw notFound();
-  const [children, levels, organizations, editable] = await Promise.all([
+  const [children, levels, organizations, territory] = await Promise.all([
     placeRepository.listChildPlaces(db, id, childLimit),
     placeRepository.listChildLevels(db, id),
     placeRepository.listOrganizationsAt(db, id),
-    mayEditPlaces(db, actor),
+    placeTerritory(db, actor),
   ]);
   return {
     ...place,
@@ -163,7 +207,7 @@ export async function getPlaceDetail(db: Executor, actor: Actor, id: number): Pr
     organizations: organizations.map((row) => ({ id: row.id, nameZh: row.name_zh, nameEn: row.name_en, kind: row.kind })),
     parentReference: chain.length > 1 ? formatPlaceReference(chain.slice(0, -1)) : '',
     reference: formatPlaceReference(chain),
-    editable,
+    editable: territoryCovers(territory, chain),
   };
 }
 
@@ -214,14 +258,26 @@ interface PlaceContent {
   lon: number | null;
 }
 
-async function assertPlaceFits(tx: Executor, content: PlaceContent, id?: number): Promise<void> {
+/** Who writes, for the rules: her territory, and whether the parent is new (a created place, or a move). */
+interface Writing {
+  territory: PlaceTerritory;
+  newParent: boolean;
+}
+
+async function assertPlaceFits(tx: Executor, content: PlaceContent, writing: Writing, id?: number): Promise<void> {
   if ((content.lat === null) !== (content.lon === null)) {
     throw new PlaceRuleError(400, 'coordinates', placeMessages.coordinatesPair(), content.lat === null ? 'lat' : 'lon');
+  }
+  if (content.parentId === null && writing.newParent && writing.territory !== 'all') {
+    throw new PlaceRuleError(403, 'outside_territory', placeMessages.topLevelNeedsAdministrator(), 'parent');
   }
   if (content.parentId !== null) {
     const chain = await placeRepository.listPlaceAndAncestors(tx, content.parentId);
     const parent = chain[0];
     if (!parent) throw new PlaceRuleError(400, 'parent', placeMessages.parentMissing(`#${content.parentId}`), 'parent');
+    if (writing.newParent && !territoryCovers(writing.territory, chain)) {
+      throw new PlaceRuleError(403, 'outside_territory', placeMessages.parentOutsideTerritory(placeRowToPlace(parent)), 'parent');
+    }
     if (id !== undefined && chain.some((place) => place.id === id)) {
       throw new PlaceRuleError(400, 'cycle', placeMessages.cycle(), 'parent');
     }
@@ -249,11 +305,12 @@ function refusingRaces(error: unknown): never {
   throw error;
 }
 
-/** Adds a place to the gazetteer. */
+/** Adds a place to the gazetteer, under a parent within the actor's territory (at the top: platform administrators only). */
 export async function createPlace(db: Kysely<Database>, actor: Actor, input: PlaceInput): Promise<Place> {
-  await assertMayEditPlaces(db, actor);
+  const territory = await placeTerritory(db, actor);
+  if (!holdsAnyPlace(territory)) throw notFound();
   return db.transaction().execute(async (tx) => {
-    await assertPlaceFits(tx, input);
+    await assertPlaceFits(tx, input, { territory, newParent: true });
     const row = await placeRepository.insertPlace(tx, {
       code: input.code,
       name_zh: input.nameZh,
@@ -269,12 +326,17 @@ export async function createPlace(db: Kysely<Database>, actor: Actor, input: Pla
   }).catch(refusingRaces);
 }
 
-/** Changes a place: its names, code, level, parent (no cycles, levels in order) or coordinates. */
+/**
+ * Changes a place within the actor's territory: its names, code, level, parent (no cycles, levels in
+ * order, a new parent within the territory too) or coordinates. A place outside answers "not found".
+ */
 export async function updatePlace(db: Kysely<Database>, actor: Actor, id: number, changes: PlacePatch): Promise<Place> {
-  await assertMayEditPlaces(db, actor);
+  const territory = await placeTerritory(db, actor);
+  if (!holdsAnyPlace(territory)) throw notFound();
   return db.transaction().execute(async (tx) => {
-    const beforeRow = await placeRepository.findPlaceById(tx, id);
-    if (!beforeRow) throw notFound();
+    const chain = await placeRepository.listPlaceAndAncestors(tx, id);
+    const beforeRow = chain[0];
+    if (!beforeRow || !territoryCovers(territory, chain)) throw notFound();
     const before = placeRowToPlace(beforeRow);
     const content: PlaceContent = {
       code: changes.code === undefined ? before.code : changes.code,
@@ -284,7 +346,7 @@ export async function updatePlace(db: Kysely<Database>, actor: Actor, id: number
       lat: changes.lat === undefined ? before.lat : changes.lat,
       lon: changes.lon === undefined ? before.lon : changes.lon,
     };
-    await assertPlaceFits(tx, content, id);
+    await assertPlaceFits(tx, content, { territory, newParent: content.parentId !== before.parentId }, id);
     const row = await placeRepository.updatePlace(tx, id, {
       code: content.code,
       name_zh: content.nameZh,
@@ -300,12 +362,17 @@ export async function updatePlace(db: Kysely<Database>, actor: Actor, id: number
   }).catch(refusingRaces);
 }
 
-/** Deletes a place nothing refers to: no place under it, no organization or facility located in it. */
+/**
+ * Deletes a place within the actor's territory that nothing refers to: no place under it, no
+ * organization or facility located in it. A place outside answers "not found".
+ */
 export async function deletePlace(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {
-  await assertMayEditPlaces(db, actor);
+  const territory = await placeTerritory(db, actor);
+  if (!holdsAnyPlace(territory)) throw notFound();
   await db.transaction().execute(async (tx) => {
-    const before = await placeRepository.findPlaceById(tx, id);
-    if (!before) throw notFound();
+    const chain = await placeRepository.listPlaceAndAncestors(tx, id);
+    const before = chain[0];
+    if (!before || !territoryCovers(territory, chain)) throw notFound();
     const dependents = await placeRepository.countPlaceDependents(tx, id);
     if (dependents.children > 0 || dependents.organizations > 0) {
       throw new PlaceRuleError(409, 'conflict', placeMessages.stillReferred(dependents.children, dependents.organizations), '_form');
