@@ -80,9 +80,16 @@ async function writeCsv(sheet: Sheet, output: PassThrough): Promise<void> {
   await once(csv, 'end');
 }
 
-async function writeXlsx(sheet: Sheet, output: PassThrough): Promise<void> {
+async function writeXlsx(sheets: readonly Sheet[], output: PassThrough): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-  const worksheet = workbook.addWorksheet(sheet.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+  // One after the other: a sheet is committed before the next begins, so only the current row waits in memory.
+  for (const sheet of sheets) await writeWorksheet(workbook, sheet, output);
+  await workbook.commit();
+}
+
+async function writeWorksheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: Sheet, output: PassThrough): Promise<void> {
+  // Characters XLSX does not take in a sheet's name become spaces; a name holds 31 characters.
+  const worksheet = workbook.addWorksheet(sheet.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
   worksheet.columns = sheet.columns.map((column) => ({ width: column.width ?? 16 }));
   const header = worksheet.addRow(sheet.columns.map((column) => column.header));
   header.font = { bold: true };
@@ -98,22 +105,38 @@ async function writeXlsx(sheet: Sheet, output: PassThrough): Promise<void> {
     await caughtUp(output);
   }
   worksheet.commit();
-  await workbook.commit();
 }
 
 /** Writes a sheet as CSV or XLSX to a stream that is read as it is written; a failure midway destroys the stream. */
 export function writeSpreadsheet(format: SpreadsheetFormat, sheet: Sheet): Readable {
+  return format === 'csv' ? streamed((output) => writeCsv(sheet, output)) : writeWorkbook([sheet]);
+}
+
+/** Writes sheets as one XLSX workbook, a sheet after the other, to a stream read as it is written. */
+export function writeWorkbook(sheets: readonly Sheet[]): Readable {
+  return streamed((output) => writeXlsx(sheets, output));
+}
+
+function streamed(write: (output: PassThrough) => Promise<void>): Readable {
   const output = new PassThrough();
-  const written = format === 'csv' ? writeCsv(sheet, output) : writeXlsx(sheet, output);
-  written.catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
+  write(output).catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
   return output;
 }
 
 /** Sends a sheet as a download named `<stem>-<today>.<format>`, streamed. */
 export function sendSpreadsheet(reply: FastifyReply, format: SpreadsheetFormat, stem: string, sheet: Sheet): FastifyReply {
+  return sendFile(reply, format, stem, writeSpreadsheet(format, sheet));
+}
+
+/** Sends sheets as one XLSX workbook named `<stem>-<today>.xlsx`, streamed. */
+export function sendWorkbook(reply: FastifyReply, stem: string, sheets: readonly Sheet[]): FastifyReply {
+  return sendFile(reply, 'xlsx', stem, writeWorkbook(sheets));
+}
+
+function sendFile(reply: FastifyReply, format: SpreadsheetFormat, stem: string, body: Readable): FastifyReply {
   return reply
     .header('content-type', contentTypes[format])
     .header('content-disposition', `attachment; filename="${stem}-${new Date().toISOString().slice(0, 10)}.${format}"`)
     .header('cache-control', 'no-store')
-    .send(writeSpreadsheet(format, sheet));
+    .send(body);
 }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { localized, type Locale } from '../../platform/i18n.ts';
 import { sendSpreadsheet, type Cell, type Sheet } from '../../platform/spreadsheet.ts';
@@ -165,23 +164,3 @@ export function sendDashboardCsv(reply: FastifyReply, stem: string, sheetName: s
   return sendSpreadsheet(reply, 'csv', `${stem}-${sheetName}`, content);
 }
 
-/**
- * Sends the sheets as one XLSX workbook, named `<stem>-<today>.xlsx`. A dashboard is small (the
- * commitments of one document or one organization), so the workbook is made whole in memory;
- * strings stay strings in XLSX, never formulas.
- */
-export async function sendDashboardWorkbook(reply: FastifyReply, stem: string, sheets: readonly Sheet[]): Promise<FastifyReply> {
-  const workbook = new ExcelJS.Workbook();
-  for (const content of sheets) {
-    const worksheet = workbook.addWorksheet(content.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-    worksheet.columns = content.columns.map((column) => ({ header: column.header, width: column.width ?? 16 }));
-    worksheet.getRow(1).font = { bold: true };
-    for await (const rows of content.rows) worksheet.addRows(rows.map((row) => [...row]));
-  }
-  const body = Buffer.from(await workbook.xlsx.writeBuffer());
-  return reply
-    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header('content-disposition', `attachment; filename="${stem}-${new Date().toISOString().slice(0, 10)}.xlsx"`)
-    .header('cache-control', 'no-store')
-    .send(body);
-}

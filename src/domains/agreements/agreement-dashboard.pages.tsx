@@ -4,6 +4,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { z } from 'zod';
 import { actorOf, requireWorkspaceSession } from '../../platform/auth.ts';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
+import { sendWorkbook } from '../../platform/spreadsheet.ts';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { addDashboardSection, workspaceFrame } from '../accounts/account.pages.tsx';
 import { addOrganizationPageSection, organizationName } from '../organizations/organization.pages.tsx';
@@ -17,7 +18,6 @@ import {
   organizationSheetNames,
   organizationSheets,
   sendDashboardCsv,
-  sendDashboardWorkbook,
 } from './agreement-dashboard.export.ts';
 import {
   ChartFigure,
@@ -540,7 +540,7 @@ export const agreementDashboardPages: FastifyPluginAsyncZod = async (app) => {
     const dashboard = await documentDashboard(request, request.params.id);
     const commitments = await commitmentService.listCommitmentsOfDocument(app.db, actor, dashboard.document, dashboard.day);
     const sheets = documentSheets(locale, dashboard, commitments);
-    return sendDashboardWorkbook(reply, `agreement-${dashboard.document.id}-dashboard`, documentSheetNames.map((name) => sheets[name]));
+    return sendWorkbook(reply, `agreement-${dashboard.document.id}-dashboard`, documentSheetNames.map((name) => sheets[name]));
   });
 
   app.get(`${agreementsHref}/:id/dashboard.csv`, { schema: { params: idParams, querystring: documentCsvQuery } }, async (request, reply) => {
@@ -556,13 +556,8 @@ export const agreementDashboardPages: FastifyPluginAsyncZod = async (app) => {
     return dashboardService.getOrganizationDashboard(app.db, actorOf(request), id);
   }
 
-  async function* organizationCommitments(request: FastifyRequest, organizationId: number) {
-    const pageSize = 500;
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await commitmentService.listCommitments(app.db, actorOf(request), { organizationId, limit: pageSize, offset });
-      if (page.items.length > 0) yield page.items;
-      if (page.items.length < pageSize) return;
-    }
+  function organizationCommitments(request: FastifyRequest, organizationId: number) {
+    return commitmentService.readAllCommitments(app.db, actorOf(request), { organizationId });
   }
 
   app.get(`${dashboardsHref}/organizations/:id`, { schema: { params: idParams } }, async (request, reply) => {
@@ -576,7 +571,7 @@ export const agreementDashboardPages: FastifyPluginAsyncZod = async (app) => {
     const { locale } = workspaceFrame(request);
     const dashboard = await organizationDashboard(request, request.params.id);
     const sheets = organizationSheets(locale, dashboard, organizationCommitments(request, dashboard.organization.id));
-    return sendDashboardWorkbook(reply, `organization-${dashboard.organization.id}-commitments`, organizationSheetNames.map((name) => sheets[name]));
+    return sendWorkbook(reply, `organization-${dashboard.organization.id}-commitments`, organizationSheetNames.map((name) => sheets[name]));
   });
 
   app.get(`${dashboardsHref}/organizations/:id.csv`, { schema: { params: idParams, querystring: organizationCsvQuery } }, async (request, reply) => {

@@ -334,3 +334,22 @@ describe('progress updates', () => {
     expect(visit?.evidence.activity?.titleZh).toBe('京津妇联开展交流学习活动');
   });
 });
+
+describe('reading every commitment for an export', () => {
+  it('reads them all in the list’s order, a few at a time, past ties of due dates and into the ongoing ones', async () => {
+    const listed = await commitmentService.listCommitments(database.db, bwfEditor, { limit: 500, offset: 0 });
+    const dueDays = listed.items.map((item) => item.dueOn);
+    // The demo and the tests above leave both: two commitments due the same day, and some ongoing (no due day).
+    expect(new Set(dueDays.filter((day) => day !== null)).size).toBeLessThan(dueDays.filter((day) => day !== null).length);
+    expect(dueDays).toContain(null);
+    const batches: number[][] = [];
+    for await (const batch of commitmentService.readAllCommitments(database.db, bwfEditor, {}, undefined, 2)) batches.push(batch.map((item) => item.id));
+    expect(batches.flat()).toEqual(listed.items.map((item) => item.id));
+    expect(batches.every((batch) => batch.length <= 2)).toBe(true);
+    // And under a filter, the same as the list's.
+    const bwf = await commitmentService.listCommitments(database.db, bwfEditor, { organizationId: organization('bwf'), limit: 500, offset: 0 });
+    const all: number[] = [];
+    for await (const batch of commitmentService.readAllCommitments(database.db, bwfEditor, { organizationId: organization('bwf') }, undefined, 3)) all.push(...batch.map((item) => item.id));
+    expect(all).toEqual(bwf.items.map((item) => item.id));
+  });
+});

@@ -78,9 +78,27 @@ const commitmentColumns = [
   'commitment.updated_at',
 ] as const;
 
-/** Lists a page of commitments, soonest due first (ongoing ones last), with their document and measure. */
-export async function listCommitments(db: Executor, filter: CommitmentFilter, page: { limit: number; offset: number }) {
+/** Where a read of a long list stopped: the last commitment's due day and id, in the list's order. */
+export interface CommitmentCursor {
+  dueOn: string | null;
+  id: number;
+}
+
+/** The commitments after a cursor in the list's order (due day, ongoing ones last, then id). */
+function after(cursor: CommitmentCursor): Expression<SqlBool> {
+  return cursor.dueOn === null
+    ? sql<SqlBool>`(commitment.due_on is null and commitment.id > ${cursor.id})`
+    : sql<SqlBool>`(commitment.due_on > ${cursor.dueOn} or (commitment.due_on = ${cursor.dueOn} and commitment.id > ${cursor.id}) or commitment.due_on is null)`;
+}
+
+/**
+ * Lists a page of commitments, soonest due first (ongoing ones last), with their document and measure.
+ * `after` reads on from where the previous page stopped, so that an export of a long list reads each
+ * row once where an offset would sort and skip everything before it again.
+ */
+export async function listCommitments(db: Executor, filter: CommitmentFilter, page: { limit: number; offset: number; after?: CommitmentCursor }) {
   return filteredCommitments(db, filter)
+    .$if(page.after !== undefined, (q) => q.where(after(page.after ?? { dueOn: null, id: 0 })))
     .innerJoin('measure', 'measure.id', 'commitment.measure_id')
     .innerJoin('document', 'document.id', 'commitment.document_id')
     .select([

@@ -203,8 +203,18 @@ export async function listCommitments(db: Executor, actor: Actor, query: Commitm
   await assertCanRead(db, actor);
   const filter = filterOf(query, day);
   const rows = await commitmentRepository.listCommitments(db, filter, query);
-  const [total, network, partners] = await Promise.all([
+  const [total, items] = await Promise.all([
     totalOf(query, rows.length, () => commitmentRepository.countCommitments(db, filter)),
+    listItemsOf(db, actor, rows, day),
+  ]);
+  return { items, total, limit: query.limit, offset: query.offset };
+}
+
+type ListRow = Awaited<ReturnType<typeof commitmentRepository.listCommitments>>[number];
+
+/** Rows of the list as the list's items: partners, document and measure, and whether the actor may change each. */
+async function listItemsOf(db: Executor, actor: Actor, rows: readonly ListRow[], day: string): Promise<CommitmentListItem[]> {
+  const [network, partners] = await Promise.all([
     loadNetwork(db, actor),
     commitmentRepository.listPartners(
       db,
@@ -212,7 +222,7 @@ export async function listCommitments(db: Executor, actor: Actor, query: Commitm
     ),
   ]);
   const partnersOf = partnersByCommitment(partners);
-  const items: CommitmentListItem[] = rows.map((row) => {
+  return rows.map((row) => {
     const owners = { kind: row.document_kind, issuerId: row.issuer_organization_id, partyIds: [] };
     return {
       ...commitmentOf(row, network, partnersOf.get(row.id) ?? [], day, mayChangeCommitment(network, owners, row.responsible_organization_id)),
@@ -220,7 +230,29 @@ export async function listCommitments(db: Executor, actor: Actor, query: Commitm
       measure: { id: row.measure_id, number: row.measure_number, titleZh: row.measure_title_zh, titleEn: row.measure_title_en },
     };
   });
-  return { items, total, limit: query.limit, offset: query.offset };
+}
+
+/**
+ * Every commitment a filter matches, in the list's order, `batch` at a time: for exports. Each batch
+ * reads on from the last row of the one before (no offset to skip, no count).
+ */
+export async function* readAllCommitments(
+  db: Executor,
+  actor: Actor,
+  query: Omit<CommitmentQuery, 'limit' | 'offset'>,
+  day = today(),
+  batch = 2000,
+): AsyncGenerator<CommitmentListItem[]> {
+  await assertCanRead(db, actor);
+  const filter = filterOf(query, day);
+  let cursor: commitmentRepository.CommitmentCursor | undefined;
+  for (;;) {
+    const rows = await commitmentRepository.listCommitments(db, filter, { limit: batch, offset: 0, after: cursor });
+    if (rows.length > 0) yield await listItemsOf(db, actor, rows, day);
+    const last = rows.at(-1);
+    if (!last || rows.length < batch) return;
+    cursor = { dueOn: last.due_on, id: last.id };
+  }
 }
 
 /** How many commitments match a filter in each status as shown on `day`, and their progress rolled up by weight. */
