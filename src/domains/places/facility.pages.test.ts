@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { inLanguage } from '../../../test/language.ts';
 import { signIn, type SignedInClient } from '../../../test/workspace.ts';
+import { createAccount } from '../accounts/account.service.ts';
 
 let testApp: TestApp;
 let bwfEditor: SignedInClient;
@@ -315,6 +316,35 @@ describe('the lists of kinds and services', () => {
     expect(inUse.body).toContain('still use it, so it cannot be deleted');
     expect((await admin.post(`/workspace/facilities/kinds/${kind.id}/delete`)).statusCode).toBe(303);
     expect(await testApp.database.db.selectFrom('facility_kind').select('id').where('code', '=', 'legal_clinic').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('lets a federation’s administrator add a kind and a service, but leaves renaming, reordering and deleting to platform administrators', async () => {
+    const twf = await testApp.database.db.selectFrom('organization').select('id').where('slug', '=', 'twf').executeTakeFirstOrThrow();
+    await createAccount(testApp.database.db, null, {
+      email: 'admin@twf.example.org',
+      displayName: 'TWF administrator',
+      password: 'twf-administrator-password',
+      memberships: [{ organizationId: twf.id, role: 'administrator' }],
+    });
+    const twfAdmin = inLanguage(testApp.app, await signIn(testApp.app, 'admin@twf.example.org', 'twf-administrator-password'), 'en');
+    expect((await twfAdmin.get('/workspace/facilities')).body).toContain('href="/workspace/facilities/kinds"');
+    expect((await twfEditor.get('/workspace/facilities')).body).not.toContain('href="/workspace/facilities/kinds"');
+
+    const page = await twfAdmin.get('/workspace/facilities/services');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<code>legal_aid</code>');
+    expect(page.body).not.toContain('/move"');
+    const added = await twfAdmin.post('/workspace/facilities/services', { code: 'elder_care', nameZh: '养老照护', nameEn: 'Elder care' });
+    expect(added.statusCode).toBe(200);
+    expect(added.body).toContain('<code>elder_care</code>');
+    expect((await twfEditor.get('/workspace/facilities/new')).body).toContain('value="elder_care"');
+    const audit = await testApp.database.db.selectFrom('audit_event').select('after').where('entity_type', '=', 'service_type').where('action', '=', 'create').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ code: 'elder_care' });
+
+    const entry = await testApp.database.db.selectFrom('service_type').select('id').where('code', '=', 'elder_care').executeTakeFirstOrThrow();
+    expect((await twfAdmin.get(`/workspace/facilities/services/${entry.id}/edit`)).statusCode).toBe(404);
+    expect((await twfAdmin.post(`/workspace/facilities/services/${entry.id}/delete`)).statusCode).toBe(404);
+    expect((await twfEditor.post('/workspace/facilities/services', { code: 'not_mine', nameZh: '不行', nameEn: 'Not mine' })).statusCode).toBe(404);
   });
 
   it('lets a platform administrator add a service, offered in the form’s checkboxes', async () => {

@@ -231,7 +231,7 @@ function ListView(props: {
         <a href={`${base}/export.geojson`} download>
           {localized(locale, '导出 GeoJSON', 'Export GeoJSON')}
         </a>
-        {frame.actor?.isPlatformAdmin ? (
+        {frame.actor?.isPlatformAdmin || frame.actor?.heldCapabilities?.has('manage_members') ? (
           <>
             <a href={`${base}/kinds`}>{localized(locale, '阵地类型', 'Kinds')}</a>
             <a href={`${base}/services`}>{localized(locale, '服务项目', 'Services')}</a>
@@ -629,6 +629,8 @@ const taxonomyTitles: Record<TaxonomyList, { zh: string; en: string }> = {
 function TaxonomyView(props: { frame: WorkspaceFrame; list: TaxonomyList; entries: TaxonomyListEntry[]; form: FormState; notice?: string }): VNode {
   const { frame, list, entries, form } = props;
   const { locale } = frame;
+  // An organization's administrator adds to the list; the entries themselves are the platform administrators' to change.
+  const manages = frame.actor?.isPlatformAdmin === true;
   const title = inLocale(locale, taxonomyTitles[list]);
   const other: Locale = locale === 'zh' ? 'en' : 'zh';
   return (
@@ -641,8 +643,8 @@ function TaxonomyView(props: { frame: WorkspaceFrame; list: TaxonomyList; entrie
             <th scope="col">{localized(locale, '名称', 'Name')}</th>
             <th scope="col">{localized(locale, '代码', 'Code')}</th>
             <th scope="col">{localized(locale, '使用', 'In use')}</th>
-            <th scope="col">{localized(locale, '顺序', 'Order')}</th>
-            <th scope="col">{t(locale, 'action')}</th>
+            {manages ? <th scope="col">{localized(locale, '顺序', 'Order')}</th> : null}
+            {manages ? <th scope="col">{t(locale, 'action')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -661,35 +663,39 @@ function TaxonomyView(props: { frame: WorkspaceFrame; list: TaxonomyList; entrie
                   <code>{entry.code}</code>
                 </td>
                 <td>{entry.facilityCount}</td>
-                <td>
-                  <form method="post" action={`${href}/move`} class="inline">
-                    <CsrfField token={frame.csrfToken} />
-                    <button type="submit" name="direction" value="up" disabled={index === 0} aria-label={localized(locale, `上移“${name}”`, `Move “${name}” up`)}>
-                      ↑
-                    </button>
-                    <button
-                      type="submit"
-                      name="direction"
-                      value="down"
-                      disabled={index === entries.length - 1}
-                      aria-label={localized(locale, `下移“${name}”`, `Move “${name}” down`)}
-                    >
-                      ↓
-                    </button>
-                  </form>
-                </td>
-                <td>
-                  <div class="inline">
-                    <a href={`${href}/edit`} aria-label={localized(locale, `重命名“${name}”`, `Rename “${name}”`)}>
-                      {localized(locale, '重命名', 'Rename')}
-                    </a>
-                    {entry.facilityCount === 0 ? (
-                      <a href={`${href}/delete`} aria-label={localized(locale, `删除“${name}”`, `Delete “${name}”`)}>
-                        {t(locale, 'delete')}
-                      </a>
-                    ) : null}
-                  </div>
-                </td>
+                {manages ? (
+                  <>
+                    <td>
+                      <form method="post" action={`${href}/move`} class="inline">
+                        <CsrfField token={frame.csrfToken} />
+                        <button type="submit" name="direction" value="up" disabled={index === 0} aria-label={localized(locale, `上移“${name}”`, `Move “${name}” up`)}>
+                          ↑
+                        </button>
+                        <button
+                          type="submit"
+                          name="direction"
+                          value="down"
+                          disabled={index === entries.length - 1}
+                          aria-label={localized(locale, `下移“${name}”`, `Move “${name}” down`)}
+                        >
+                          ↓
+                        </button>
+                      </form>
+                    </td>
+                    <td>
+                      <div class="inline">
+                        <a href={`${href}/edit`} aria-label={localized(locale, `重命名“${name}”`, `Rename “${name}”`)}>
+                          {localized(locale, '重命名', 'Rename')}
+                        </a>
+                        {entry.facilityCount === 0 ? (
+                          <a href={`${href}/delete`} aria-label={localized(locale, `删除“${name}”`, `Delete “${name}”`)}>
+                            {t(locale, 'delete')}
+                          </a>
+                        ) : null}
+                      </div>
+                    </td>
+                  </>
+                ) : null}
               </tr>
             );
           })}
@@ -976,14 +982,14 @@ export const facilityPages: FastifyPluginAsyncZod = async (app) => {
     return reply.redirect(base, 303);
   });
 
-  // The two lists, for platform administrators.
+  // The two lists: organizations' administrators add to them, platform administrators also rename, reorder and delete.
   for (const list of ['kinds', 'services'] as const) {
     const listPath = `${base}/${list}`;
     const entryPath = `${listPath}/:id(^\\d{1,9}$)`;
 
     async function sendList(request: FastifyRequest, reply: FastifyReply, form: FormState, status = 200, notice?: string) {
       const actor = actorOf(request);
-      if (!actor.isPlatformAdmin) throw notFound();
+      if (!(await facilityService.mayExtendTaxonomy(app.db, actor))) throw notFound();
       const entries = await facilityService.listTaxonomy(app.db, actor, list);
       return sendWorkspacePage(reply, <TaxonomyView frame={workspaceFrame(request)} list={list} entries={entries} form={form} notice={notice} />, status);
     }
@@ -1012,7 +1018,7 @@ export const facilityPages: FastifyPluginAsyncZod = async (app) => {
     app.post(listPath, async (request, reply) => {
       const actor = actorOf(request);
       const { locale } = workspaceFrame(request);
-      if (!actor.isPlatformAdmin) throw notFound();
+      if (!(await facilityService.mayExtendTaxonomy(app.db, actor))) throw notFound();
       const parsed = parseForm(taxonomyInput, request.body, locale);
       if (!parsed.ok) return sendList(request, reply, localizeForm(parsed.form, locale), 400);
       try {

@@ -595,9 +595,20 @@ function refusingTakenCodes(code: string) {
   };
 }
 
-/** Adds a kind or a service at the end of its list; platform administrators only; audited. */
+/**
+ * Tells whether the actor may add kinds and services: a platform administrator, or the administrator
+ * of an organization (a federation extends the lists with what it runs). The lists are shared by the
+ * whole network, so renaming, reordering and deleting stay with platform administrators.
+ */
+export async function mayExtendTaxonomy(db: Executor, actor: Actor): Promise<boolean> {
+  if (actor.isPlatformAdmin) return true;
+  const administered = await organizationsWhere(db, actor, 'manage_members');
+  return administered === 'all' || administered.size > 0;
+}
+
+/** Adds a kind or a service at the end of its list; platform administrators and organizations' administrators; audited. */
 export async function addTaxonomyEntry(db: Kysely<Database>, actor: Actor, list: TaxonomyList, input: TaxonomyInput): Promise<TaxonomyEntry> {
-  assertPlatformAdmin(actor);
+  if (!(await mayExtendTaxonomy(db, actor))) throw notFound();
   const table = tableOf[list];
   return db
     .transaction()
