@@ -20,7 +20,7 @@ import { loadDemo } from '../src/db/demo/load-demo.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { Actor } from '../src/platform/access.ts';
-import { indentedJsonChunks } from '../src/platform/json-chunks.ts';
+import { jsonChunks } from '../src/platform/json-chunks.ts';
 import { exportFacilitiesGeoJson } from '../src/domains/places/facility.geojson.ts';
 import { exportFacilitiesHsds } from '../src/domains/places/facility.hsds.ts';
 import { exportFacilitiesCsv, facilityCsvColumns, facilityImportLimits, importFacilitiesCsv, type FacilityCsvColumn, type FacilityImportReport } from '../src/domains/places/facility.import.ts';
@@ -185,10 +185,10 @@ async function main(cleanup: Cleanup): Promise<void> {
   // Written in pieces, as the routes stream it: the whole document is longer than one string can be.
   const hsds = await timed(async () => {
     let bytes = 0;
-    for (const piece of indentedJsonChunks(await exportFacilitiesHsds(db, actor))) bytes += Buffer.byteLength(piece);
+    for (const piece of jsonChunks(await exportFacilitiesHsds(db, actor))) bytes += Buffer.byteLength(piece);
     return bytes;
   });
-  row('HSDS export, every facility', total, hsds.ms, `${mib(hsds.value)} (indented, as served)`);
+  row('HSDS export, every facility', total, hsds.ms, `${mib(hsds.value)} (as served)`);
   const geojson = await timed(async () => JSON.stringify(await exportFacilitiesGeoJson(db, actor)));
   row('GeoJSON export, every facility', total, geojson.ms, mib(Buffer.byteLength(geojson.value)));
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, apiActor } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { indentedJsonChunks } from '../../platform/json-chunks.ts';
+import { jsonChunks } from '../../platform/json-chunks.ts';
 import { apiError, apiErrorResponses } from '../../platform/openapi.ts';
 import { assertMayImportFacilities, exportFileName, exportQuery, importFacilityFile, importStatus } from './facility-interchange.pages.tsx';
 import { exportFacilitiesGeoJson } from './facility.geojson.ts';
@@ -90,7 +90,7 @@ export const facilityInterchangeApi: FastifyPluginAsyncZod = async (app) => {
       const document = await exportFacilitiesHsds(app.db, actorOf(request), request.query.operator);
       // The schema describes the document in OpenAPI; a stream goes out as it is, past the serializer.
       const raw: FastifyReply = reply;
-      return raw.type('application/json; charset=utf-8').send(Readable.from(indentedJsonChunks(document)));
+      return raw.type('application/json; charset=utf-8').send(Readable.from(jsonChunks(document)));
     },
   );
 

@@ -10,7 +10,7 @@ import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { CsrfField } from '../../platform/forms.tsx';
 import { localized, t, type Locale } from '../../platform/i18n.ts';
-import { indentedJsonChunks } from '../../platform/json-chunks.ts';
+import { jsonChunks } from '../../platform/json-chunks.ts';
 import { sendWorkspacePage, WorkspaceLayout, type WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { workspaceFrame } from '../accounts/account.pages.tsx';
 import { exportFacilitiesGeoJson } from './facility.geojson.ts';
@@ -284,7 +284,7 @@ export const facilityInterchangePages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/workspace/facilities/export.hsds.json', { schema: { querystring: exportQuery } }, async (request, reply) => {
     const document = await exportFacilitiesHsds(app.db, actorOf(request), operatorOf(request));
-    return sendDownload(reply, 'application/json; charset=utf-8', exportFileName('facilities-hsds', 'json'), Readable.from(indentedJsonChunks(document)));
+    return sendDownload(reply, 'application/json; charset=utf-8', exportFileName('facilities-hsds', 'json'), Readable.from(jsonChunks(document)));
   });
 
   app.get('/workspace/facilities/export.geojson', { schema: { querystring: exportQuery } }, async (request, reply) => {
