@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
 import { createDb } from './db/database.ts';
@@ -58,5 +59,27 @@ describe('errors', () => {
     const response = await editor.api('GET', '/api/v1/documents/99999999999');
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('invalid_request');
+  });
+});
+
+describe('the request log', () => {
+  it('keeps a token in an address out of the log, at every level', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'trace' }, { write: (line: string) => lines.push(line) });
+    const app = await buildApp({
+      config: { viewFlushMs: 60_000, logLevel: 'trace' },
+      db: testApp.database.db,
+      connectionString: testApp.database.connectionString,
+      logger,
+    });
+    try {
+      const response = await app.inject({ url: '/api/v1/activities.ics?kind=meeting&token=hsk_secret-calendar-token' });
+      expect(response.statusCode).toBe(401);
+      const log = lines.join('');
+      expect(log).toContain('/api/v1/activities.ics?kind=meeting&token=[hidden]');
+      expect(log).not.toContain('hsk_secret-calendar-token');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -122,10 +122,15 @@ function toDomainError(error: FastifyError | DomainError): DomainError {
   return new DomainError(500, 'internal', 'Internal server error');
 }
 
+/** A request's address as the log keeps it: a token in it (a calendar feed's) is a secret, and left out. */
+export function loggedUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[hidden]');
+}
+
 /** Logs each request at debug level: portal hits are many and alike; failures reach the error handler's log. */
 class QuietRequestLog extends LogController {
   override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ method: request.method, url: request.url }, 'request');
+    request.log.debug({ method: request.method, url: loggedUrl(request.url) }, 'request');
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
