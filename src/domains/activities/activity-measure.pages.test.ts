@@ -175,6 +175,9 @@ describe('a follow-up made a commitment', () => {
     expect(choice.body).toContain(`<option value="${measures['agreement 1']}">1 A joint meeting of the three federations</option>`);
     expect(choice.body).toContain(`<optgroup label="${circular?.titleEn}">`);
 
+    // A reader who may record no commitment there is not shown the form.
+    expect((await reviewer.get(`${link}&measureId=${measures['agreement 1']}`)).statusCode).toBe(404);
+
     // Step two: the commitment's form, filled in from the follow-up.
     const form = await editor.get(`${link}&measureId=${measures['agreement 1']}`);
     expect(form.statusCode).toBe(200);

@@ -530,15 +530,22 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
       const choices = await agreementService.listMeasureChoices(app.db, actor, draft.values.responsibleOrganizationId);
       return sendWorkspacePage(reply, <MeasureChoiceView frame={frame} draft={draft} choices={choices} form={formState()} />);
     }
+    await responsibleChoicesUnder(request, measureId);
     return sendCommitmentForm(request, reply, measureId, formState({ ...draft.values, measureId, weight: 1, progress: '' }), 200);
   });
 
-  app.get(`${agreementsHref}/measures/:id/commitments/new`, { schema: { params: idParams } }, async (request, reply) => {
+  /** The organizations the actor may record a commitment for under the measure; "not found" when none. */
+  async function responsibleChoicesUnder(request: FastifyRequest, measureId: number) {
     const actor = actorOf(request);
-    const measure = await agreementService.getMeasureDetail(app.db, actor, request.params.id);
+    const measure = await agreementService.getMeasureDetail(app.db, actor, measureId);
     const choices = await commitmentService.listResponsibleChoices(app.db, actor, measure.document);
-    const first = choices[0];
+    const [first] = choices;
     if (!first) throw notFound();
+    return { measure, first };
+  }
+
+  app.get(`${agreementsHref}/measures/:id/commitments/new`, { schema: { params: idParams } }, async (request, reply) => {
+    const { measure, first } = await responsibleChoicesUnder(request, request.params.id);
     return sendCommitmentForm(
       request,
       reply,
