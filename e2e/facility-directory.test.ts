@@ -138,7 +138,9 @@ describe('the directory with a map', () => {
     await map.locator('path.leaflet-interactive').first().click();
     const popupLink = map.locator('.leaflet-popup-content a');
     await popupLink.waitFor();
-    await clickAndLoad(page, popupLink, mapUrl, /\/en\/facilities\/\d+$/);
+    // Followed from the keyboard: the marker's tooltip and the popup's pan can sit under a pointer for a moment.
+    await popupLink.focus();
+    await Promise.all([page.waitForURL(/\/en\/facilities\/\d+$/), page.keyboard.press('Enter')]);
     expect(await page.locator('h1').count()).toBe(1);
     await page.close();
   });
