@@ -65,6 +65,24 @@ describe('the demo', () => {
 });
 
 describe('drafting an update from the activity’s page', () => {
+  it('warns, beside the button, that a draft from an activity that is not public carries what the portal does not show', async () => {
+    const created = await editor.api('POST', '/api/v1/activities', {
+      kind: 'meeting',
+      titleZh: '内部座谈',
+      titleEn: 'Internal talks',
+      startsAt: '2024-05-20 09:00',
+      endsAt: '2024-05-20 11:00',
+      status: 'held',
+      visibility: 'internal',
+      organizers: [{ organizationId: (await testApp.database.db.selectFrom('organization').select('id').where('slug', '=', 'bwf').executeTakeFirstOrThrow()).id, role: 'organizer' }],
+    });
+    expect(created.statusCode).toBe(201);
+    const internal = section((await editor.get(`/workspace/activities/${created.json().id}`)).body, 'reported-in');
+    expect(internal).toContain('This activity is not public: a draft from it carries its attendees, minutes and findings.');
+    expect(internal).toContain('Draft an update');
+    expect(section((await editor.get(`/workspace/activities/${seedId}`)).body, 'reported-in')).not.toContain('This activity is not public');
+  });
+
   it('offers the button to an editor, drafts, lands in the newsroom’s editor, and both pages link back to the activity', async () => {
     const page = await editor.get(`/workspace/activities/${seedId}`);
     const reported = section(page.body, 'reported-in');

@@ -5,6 +5,7 @@ import { formatDateTime } from '../../platform/time.ts';
 import type { WorkspaceFrame } from '../../platform/workspace-layout.tsx';
 import { StatusBadge } from '../articles/newsroom.pages.tsx';
 import type { ActivityArticles, ReportingArticle } from './activity-article.service.ts';
+import type { ActivityVisibility } from './activity.table.ts';
 import { textIn } from './activity.views.tsx';
 
 const languageNames: Record<Locale, { zh: string; en: string }> = { zh: { zh: '中文', en: 'Chinese' }, en: { zh: '英文', en: 'English' } };
@@ -86,12 +87,28 @@ function ReportingArticleItem(props: { locale: Locale; article: ReportingArticle
  * The activity page's "Reported in" section: the updates reporting on the activity (the newsroom's
  * page for the staff of their site, the portal's pages once published), and the button that drafts one.
  */
-export function ReportedInSection(props: { frame: WorkspaceFrame; activityId: number; reports: ActivityArticles; form?: FormState }): VNode {
+export function ReportedInSection(props: {
+  frame: WorkspaceFrame;
+  activityId: number;
+  visibility: ActivityVisibility;
+  reports: ActivityArticles;
+  form?: FormState;
+}): VNode {
   const { frame, reports } = props;
   const { locale } = frame;
   return (
     <section aria-labelledby="reported-in">
       <h2 id="reported-in">{localized(locale, '新闻报道', 'Reported in')}</h2>
+      {reports.draftSites.length > 0 && props.visibility !== 'public' ? (
+        // A draft takes in the whole record, which readers of the portal do not see of this activity.
+        <p class="hint" id="draft-caution">
+          {localized(
+            locale,
+            '本活动不公开：据此起草的新闻稿会写入参加人员、纪要和调研发现，发布前请核对哪些内容可以公开。',
+            'This activity is not public: a draft from it carries its attendees, minutes and findings. Check what may be published before it is.',
+          )}
+        </p>
+      ) : null}
       <DraftForm frame={frame} activityId={props.activityId} reports={reports} form={props.form} />
       {reports.articles.length === 0 ? (
         <p class="muted">{localized(locale, '尚无新闻稿。', 'No update yet.')}</p>

@@ -427,7 +427,7 @@ export function ActivityDetailView(props: {
       <AttendeesSection frame={frame} activity={activity} />
       <FollowUpsSection frame={frame} activity={activity} />
       {props.measures ? <MeasuresSection frame={frame} activity={activity} measures={props.measures} /> : null}
-      {props.reports ? <ReportedInSection frame={frame} activityId={activity.id} reports={props.reports} form={props.draftForm} /> : null}
+      {props.reports ? <ReportedInSection frame={frame} activityId={activity.id} visibility={activity.visibility} reports={props.reports} form={props.draftForm} /> : null}
       <PhotosSection frame={frame} activity={activity} />
       {frame.actor?.isPlatformAdmin ? (
         <p>
