@@ -37,6 +37,8 @@ import { activityExportPages } from './domains/activities/activity-export.pages.
 import { activityFeedApi, activityReportsApi } from './domains/activities/activity-reports.api.ts';
 import { agreementApi } from './domains/agreements/agreement.api.ts';
 import { agreementPages } from './domains/agreements/agreement.pages.tsx';
+import { documentFileApi } from './domains/agreements/document-file.api.ts';
+import { documentFilePages } from './domains/agreements/document-file.pages.tsx';
 import { commitmentPages } from './domains/agreements/commitment.pages.tsx';
 import { agreementDashboardPages } from './domains/agreements/agreement-dashboard.pages.tsx';
 import { transparencyPages } from './domains/agreements/agreement-transparency.pages.tsx';
@@ -243,6 +245,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(activityFeedApi);
   await app.register(activityReportsApi);
   await app.register(agreementPages);
+  await app.register(documentFilePages);
+  await app.register(documentFileApi);
   await app.register(commitmentPages);
   await app.register(agreementDashboardPages);
   await app.register(agreementApi);

@@ -33,6 +33,7 @@ import type {
 import type { ActivityArticleTable } from '../domains/activities/activity-article.table.ts';
 import type { ActivityMeasureTable } from '../domains/activities/activity-measure.table.ts';
 import type { DocumentAttachmentTable, DocumentPartyTable, DocumentTable } from '../domains/agreements/document.table.ts';
+import type { DocumentFileTable } from '../domains/agreements/document-file.table.ts';
 import type { MeasureDimensionTable, MeasureTable, MeasureTopicTable } from '../domains/agreements/measure.table.ts';
 import type { CommitmentPartnerTable, CommitmentTable, ProgressUpdateTable } from '../domains/agreements/commitment.table.ts';
 import type {
@@ -84,6 +85,7 @@ export interface Database {
   document: DocumentTable;
   document_party: DocumentPartyTable;
   document_attachment: DocumentAttachmentTable;
+  document_file: DocumentFileTable;
   measure: MeasureTable;
   measure_dimension: MeasureDimensionTable;
   measure_topic: MeasureTopicTable;

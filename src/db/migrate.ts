@@ -18,6 +18,7 @@ import * as activityArticles from './migrations/2026_11_24_0015_activity_article
 import * as facilityDirectoryIndexes from './migrations/2026_11_24_0016_facility_directory_indexes.ts';
 import * as activityMeasures from './migrations/2026_11_24_0017_activity_measures.ts';
 import * as calendarTokens from './migrations/2026_11_24_0018_calendar_tokens.ts';
+import * as documentFiles from './migrations/2026_11_24_0019_document_files.ts';
 
 // Listed by hand rather than read from the folder, so that the order is reviewed and bundling cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0016_facility_directory_indexes': facilityDirectoryIndexes,
   '2026_11_24_0017_activity_measures': activityMeasures,
   '2026_11_24_0018_calendar_tokens': calendarTokens,
+  '2026_11_24_0019_document_files': documentFiles,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

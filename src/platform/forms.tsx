@@ -64,7 +64,7 @@ function describedBy(props: FieldProps): string | undefined {
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-function FieldFrame(props: FieldProps & { children: ComponentChildren }): VNode {
+export function FieldFrame(props: FieldProps & { children: ComponentChildren }): VNode {
   const error = props.form.errors[props.name];
   return (
     <div class={error ? 'field invalid' : 'field'}>

@@ -13,6 +13,9 @@ import { countsText, figureCharts, MeasuresFigure, measureFigureRows, organizati
 import * as transparencyService from './agreement-transparency.service.ts';
 import type { PublicDocumentItem, PublishedReport, TransparencyPage } from './agreement-transparency.service.ts';
 import { documentTitle, kindName, langOf, ProgressBar } from './agreement.view.tsx';
+import { DocumentFileList, sendDocumentFile } from './document-file.pages.tsx';
+import * as documentFileService from './document-file.service.ts';
+import type { DocumentFile } from './document-file.service.ts';
 
 /** Addresses of the public transparency pages, relative to the host like portalHref's: /<lang>/agreements and /<lang>/agreements/<id>. */
 export const transparencyHref = {
@@ -77,7 +80,7 @@ function reportHref(ctx: PortalContext, report: PublishedReport): string {
 }
 
 /** A document's public page: its facts, progress by measure and by party as pictures and tables, the published reports. */
-function DocumentView(props: { ctx: PortalContext; page: TransparencyPage; charts: { measures: string[]; parties: string[] } }): VNode {
+function DocumentView(props: { ctx: PortalContext; page: TransparencyPage; files: DocumentFile[]; charts: { measures: string[]; parties: string[] } }): VNode {
   const { ctx, page } = props;
   const { locale } = ctx;
   const { document } = page;
@@ -130,6 +133,12 @@ function DocumentView(props: { ctx: PortalContext; page: TransparencyPage; chart
             />
           </>
         ) : null}
+        {props.files.length > 0 ? (
+          <>
+            <h2>{localized(locale, '文件', 'Files')}</h2>
+            <DocumentFileList locale={locale} files={props.files} hrefOf={(file) => `${transparencyHref.document(ctx, locale, document.id)}/files/${file.id}`} />
+          </>
+        ) : null}
         <h2>{localized(locale, '相关报道', 'Published reports')}</h2>
         {page.reports.length > 0 ? (
           <ul class="list">
@@ -180,10 +189,18 @@ export const transparencyPages: FastifyPluginAsync = async (app) => {
     const now = new Date();
     const page = await transparencyService.readTransparencyPage(app.db, ctx.site.id, Number(request.params.id), ctx.locale, now);
     const { locale } = ctx;
-    const [measures, parties] = await Promise.all([
+    const [measures, parties, files] = await Promise.all([
       figureCharts(locale, localized(locale, '各项措施', 'Measures'), measureRows(locale, page, true)),
       figureCharts(locale, localized(locale, '各方', 'By party'), partyRows(locale, page)),
+      documentFileService.listPublicDocumentFiles(app.db, ctx.site.id, page.document.id),
     ]);
-    return sendHtml(reply, renderDocument(<DocumentView ctx={ctx} page={page} charts={{ measures, parties }} />));
+    return sendHtml(reply, renderDocument(<DocumentView ctx={ctx} page={page} files={files} charts={{ measures, parties }} />));
+  });
+
+  routes.get('/:lang/agreements/:id/files/:fileId', { schema: { params: documentParams.extend({ fileId: z.string() }) } }, async (request, reply) => {
+    const ctx = await portalContext(request, request.params);
+    const { id, fileId } = request.params;
+    if (!documentNumber.test(id) || !documentNumber.test(fileId)) throw notFound('No public document of this site has this file.');
+    return sendDocumentFile(reply, await documentFileService.readPublicDocumentFile(app.db, app.mediaStore, ctx.site.id, Number(id), Number(fileId)));
   });
 };

@@ -61,6 +61,12 @@ async function siteOrganization(db: Executor, siteId: number): Promise<number> {
   return organizationId;
 }
 
+/** Refuses, as "not found", a document that is not public or that the site's organization (or a unit below it) neither issued nor signed. */
+export async function assertPublicDocumentOfSite(db: Executor, siteId: number, documentId: number): Promise<void> {
+  const organizationId = await siteOrganization(db, siteId);
+  if (!(await dashboardRepository.findPublicDocumentOfSite(db, documentId, organizationId))) throw notFound('No public document of this site has this number.');
+}
+
 /** Lists the documents a site shows publicly (its organization or a unit below it issued or signed them), with their progress. */
 export async function listPublicDocuments(db: Executor, siteId: number): Promise<PublicDocumentItem[]> {
   const rows = await dashboardRepository.listPublicDocumentsOfSite(db, await siteOrganization(db, siteId), documentLimit);
@@ -90,8 +96,7 @@ export async function listPublicDocuments(db: Executor, siteId: number): Promise
  * the document is marked public and the site's organization (or a unit below it) issued or signed it.
  */
 export async function readTransparencyPage(db: Executor, siteId: number, documentId: number, locale: Locale, now: Date, day = today(now)): Promise<TransparencyPage> {
-  const organizationId = await siteOrganization(db, siteId);
-  if (!(await dashboardRepository.findPublicDocumentOfSite(db, documentId, organizationId))) throw notFound('No public document of this site has this number.');
+  await assertPublicDocumentOfSite(db, siteId, documentId);
   const network = await loadNetwork(db, publicReader());
   const document = await loadDocument(db, network, documentId);
   if (!document) throw notFound();

@@ -44,6 +44,9 @@ import {
   Timeline,
 } from './agreement.view.tsx';
 import * as commitmentService from './commitment.service.ts';
+import { DocumentFilesSection } from './document-file.pages.tsx';
+import * as documentFileService from './document-file.service.ts';
+import type { DocumentFile } from './document-file.service.ts';
 import type { Commitment, ProgressUpdate } from './commitment.service.ts';
 
 const pageSize = 50;
@@ -183,7 +186,14 @@ function MeasureItem(props: { locale: Locale; measure: MeasureNode; commitments:
   );
 }
 
-function DocumentView(props: { frame: WorkspaceFrame; document: DocumentDetail; commitments: Commitment[]; mayRecord: boolean; notice?: string }): VNode {
+function DocumentView(props: {
+  frame: WorkspaceFrame;
+  document: DocumentDetail;
+  commitments: Commitment[];
+  files: DocumentFile[];
+  mayRecord: boolean;
+  notice?: string;
+}): VNode {
   const { frame, document } = props;
   const { locale } = frame;
   const title = documentTitle(locale, document);
@@ -251,6 +261,7 @@ function DocumentView(props: { frame: WorkspaceFrame; document: DocumentDetail; 
         </p>
       ) : null}
       {body ? <TrustedHtml class="body" html={body} /> : null}
+      <DocumentFilesSection locale={locale} documentId={document.id} files={props.files} editable={document.editable} />
       {document.attachmentMedia.length > 0 ? (
         <>
           <h2>{localized(locale, '附件', 'Attachments')}</h2>
@@ -637,13 +648,14 @@ export const agreementPages: FastifyPluginAsyncZod = async (app) => {
   async function sendDocument(request: FastifyRequest, reply: FastifyReply, id: number, notice?: string) {
     const actor = actorOf(request);
     const document = await agreementService.getDocumentDetail(app.db, actor, id);
-    const [commitments, choices] = await Promise.all([
+    const [commitments, choices, files] = await Promise.all([
       commitmentService.listCommitmentsOfDocument(app.db, actor, document),
       commitmentService.listResponsibleChoices(app.db, actor, document),
+      documentFileService.listDocumentFiles(app.db, actor, document.id),
     ]);
     return sendWorkspacePage(
       reply,
-      <DocumentView frame={workspaceFrame(request)} document={document} commitments={commitments} mayRecord={choices.length > 0} notice={notice} />,
+      <DocumentView frame={workspaceFrame(request)} document={document} commitments={commitments} files={files} mayRecord={choices.length > 0} notice={notice} />,
     );
   }
 

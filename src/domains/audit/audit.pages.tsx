@@ -25,6 +25,7 @@ const entityTypeLabels: Record<string, [zh: string, en: string]> = {
   service_type: ['服务类型', 'Kind of service'],
   activity: ['活动', 'Activity'],
   document: ['文件', 'Document'],
+  document_file: ['文件 PDF', 'Document PDF'],
   measure: ['措施', 'Measure'],
   commitment: ['任务', 'Commitment'],
   progress_update: ['进展', 'Progress update'],

@@ -24,7 +24,7 @@ const timeZone = 'Asia/Shanghai';
 const listQuery = mediaQuery.extend({ deleted: z.string().optional() });
 
 /** "12.3 KiB", "4.0 MiB": sizes as people read them. */
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * The key of a stored rendition: the upload's SHA-256, the width and the format
- * (`<sha256>-640.webp`). Only such keys reach the store, so none can name a path elsewhere.
+ * The key of a stored file: the upload's SHA-256, the width and the format of an image's rendition
+ * (`<sha256>-640.webp`), or a document's PDF (`<sha256>-1.pdf`). Only such keys reach the store, so
+ * none can name a path elsewhere.
  */
-export const mediaKeyPattern = /^[0-9a-f]{64}-[1-9][0-9]{0,4}\.(webp|jpg|png|gif)$/;
+export const mediaKeyPattern = /^[0-9a-f]{64}-[1-9][0-9]{0,4}\.(webp|jpg|png|gif|pdf)$/;
 
 /** Tells whether a string is a well-formed rendition key. */
 export function isMediaKey(key: string): boolean {

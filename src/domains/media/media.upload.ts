@@ -12,19 +12,24 @@ export interface UploadedForm {
 const fileNames = new WeakMap<FastifyRequest, string>();
 
 /**
- * Lets the routes of `scope` take a multipart upload of one image: the file is read into memory up
- * to the size limit and no further (busboy drops the rest of the stream and the request fails with
+ * Lets the routes of `scope` take a multipart upload of one file: it is read into memory up to
+ * `maxBytes` and no further (busboy drops the rest of the stream and the request fails with
  * FST_REQ_FILE_TOO_LARGE, a 413), with a few short text fields beside it.
  */
-export async function acceptImageUploads(scope: FastifyInstance): Promise<void> {
+export async function acceptFileUploads(scope: FastifyInstance, maxBytes: number): Promise<void> {
   await scope.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: mediaLimits.maxBytes, files: 1, fields: 8, parts: 9, fieldSize: 4096, headerPairs: 50 },
+    limits: { fileSize: maxBytes, files: 1, fields: 8, parts: 9, fieldSize: 4096, headerPairs: 50 },
     async onFile(this: FastifyRequest, part: MultipartFile) {
       fileNames.set(this, part.filename);
       await part.toBuffer();
     },
   });
+}
+
+/** Lets the routes of `scope` take a multipart upload of one image, up to the media library's limit. */
+export async function acceptImageUploads(scope: FastifyInstance): Promise<void> {
+  await acceptFileUploads(scope, mediaLimits.maxBytes);
 }
 
 /** Tells whether a request failed because its file passed the size limit. */
