@@ -11,6 +11,7 @@ import { assertCanRead, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
+import { cleanFileName } from '../media/media.service.ts';
 import type { MediaStore } from '../media/media.store.ts';
 import { loadNetwork, mayEditDocument } from './agreement.access.ts';
 import { AgreementRuleError } from './agreement.rules.ts';
@@ -55,22 +56,21 @@ function fileOf(row: Awaited<ReturnType<typeof documentFileRepository.listDocume
   return { id: row.id, documentId: row.document_id, locale: row.locale, name: row.name, bytes: row.bytes, createdAt: row.created_at };
 }
 
-/** The name as shown and downloaded: the last part of the path, no control characters, 255 characters at most. */
-function cleanName(name: string): string {
-  const base = [...(name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '')].slice(0, 255).join('').trim();
-  return base === '' ? 'document.pdf' : base;
-}
 
 /** Every PDF starts so (ISO 32000: "%PDF-" then the version); the name and the declared type are not asked. */
 function isPdf(bytes: Buffer): boolean {
   return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 }
 
+/** Refuses, as "not found", a document that is not there for a member of the network. */
+async function assertReadableDocument(db: Executor, actor: Actor, documentId: number): Promise<void> {
+  await assertCanRead(db, actor);
+  if (!(await loadDocument(db, await loadNetwork(db, actor), documentId))) throw notFound();
+}
+
 /** Lists a document's files for staff. */
 export async function listDocumentFiles(db: Executor, actor: Actor, documentId: number): Promise<DocumentFile[]> {
-  await assertCanRead(db, actor);
-  const document = await loadDocument(db, await loadNetwork(db, actor), documentId);
-  if (!document) throw notFound();
+  await assertReadableDocument(db, actor, documentId);
   return (await documentFileRepository.listDocumentFiles(db, documentId)).map(fileOf);
 }
 
@@ -108,7 +108,7 @@ export async function addDocumentFile(
     const row = await documentFileRepository.insertDocumentFile(tx, {
       document_id: documentId,
       locale: upload.locale,
-      name: cleanName(upload.originalName),
+      name: cleanFileName(upload.originalName).trim() || 'document.pdf',
       key,
       bytes: upload.bytes.length,
       uploaded_by: actor.userId,
@@ -142,7 +142,7 @@ async function download(db: Executor, store: MediaStore, documentId: number, fil
 
 /** A file of a document, for staff. */
 export async function readDocumentFile(db: Executor, store: MediaStore, actor: Actor, documentId: number, fileId: number): Promise<DocumentFileDownload> {
-  await listDocumentFiles(db, actor, documentId);
+  await assertReadableDocument(db, actor, documentId);
   return download(db, store, documentId, fileId);
 }
 

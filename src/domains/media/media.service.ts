@@ -161,7 +161,8 @@ function auditRecord(media: Media): object {
 }
 
 /** Keeps the last part of a path a browser may send as the file's name, in at most 255 characters. */
-function cleanFileName(name: string): string {
+/** A file's name as uploaded, made safe to keep and show: its last part, no control characters, 255 characters at most. */
+export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   return [...base.replace(/[\u0000-\u001f\u007f]/g, '')].slice(0, 255).join('');
 }
