@@ -5,12 +5,11 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
-import { assertCanRead, organizationsWhere, type Actor } from '../../platform/access.ts';
+import { assertCanRead, type Actor } from '../../platform/access.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { DocumentKind } from '../agreements/document.table.ts';
 import * as documentRepository from '../agreements/document.repository.ts';
 import { ActivityRuleError } from './activity.rules.ts';
-import type { ReadableOrganizations } from './activity.repository.ts';
 import type { ActivityStatus } from './activity.table.ts';
 import * as activityMeasureRepository from './activity-measure.repository.ts';
 import * as activityService from './activity.service.ts';
@@ -36,11 +35,6 @@ export interface ImplementingActivity {
 /** How many activities a measure's page lists: the newest ones. */
 export const implementingActivitiesLimit = 100;
 
-async function readableOrganizations(db: Executor, actor: Actor): Promise<ReadableOrganizations> {
-  const readable = await organizationsWhere(db, actor, 'read');
-  return readable === 'all' ? 'all' : [...readable];
-}
-
 /** The measures an activity carries out, for a reader who may see the activity. */
 export async function listMeasuresOfActivity(db: Executor, actor: Actor, activityId: number): Promise<ImplementedMeasure[]> {
   await activityService.getActivity(db, actor, activityId);
@@ -57,7 +51,7 @@ export async function listMeasuresOfActivity(db: Executor, actor: Actor, activit
 /** The activities carrying out a measure that the reader may see, newest first. */
 export async function listActivitiesOfMeasure(db: Executor, actor: Actor, measureId: number): Promise<ImplementingActivity[]> {
   await assertCanRead(db, actor);
-  const rows = await activityMeasureRepository.listActivitiesOfMeasure(db, measureId, await readableOrganizations(db, actor), implementingActivitiesLimit);
+  const rows = await activityMeasureRepository.listActivitiesOfMeasure(db, measureId, await activityService.readableOrganizations(db, actor), implementingActivitiesLimit);
   return rows.map((row) => ({ id: row.id, titleZh: row.title_zh, titleEn: row.title_en, startsAt: row.starts_at, status: row.status }));
 }
 

@@ -282,7 +282,8 @@ export function activityDay(activity: { startsAt: Date }): string {
 // ---------------------------------------------------------------------------------------------
 // Access
 
-async function readableOrganizations(db: Executor, actor: Actor): Promise<ReadableOrganizations> {
+/** The organizations whose internal activities the actor may see ("all" for a platform administrator). */
+export async function readableOrganizations(db: Executor, actor: Actor): Promise<ReadableOrganizations> {
   const readable = await organizationsWhere(db, actor, 'read');
   return readable === 'all' ? 'all' : [...readable];
 }
