@@ -154,8 +154,8 @@ function OriginLink(props: { locale: Locale; origin: FollowUpOrigin }): VNode {
 }
 
 /** The first step of making a follow-up a commitment: which measure of which document it comes under. */
-function MeasureChoiceView(props: { frame: WorkspaceFrame; draft: FollowUpDraft; choices: MeasureChoices[]; form: FormState }): VNode {
-  const { frame, draft, choices, form } = props;
+function MeasureChoiceView(props: { frame: WorkspaceFrame; draft: FollowUpDraft; choices: MeasureChoices[] }): VNode {
+  const { frame, draft, choices } = props;
   const { locale } = frame;
   const title = localized(locale, '将后续事项列为承诺', 'Make a follow-up a commitment');
   const options = measureOptions(locale, choices);
@@ -176,14 +176,13 @@ function MeasureChoiceView(props: { frame: WorkspaceFrame; draft: FollowUpDraft;
         </p>
       ) : (
         <>
-          <FormErrorSummary form={form} locale={locale} />
           <form method="get" action={`${commitmentsHref}/new`} novalidate>
             <input type="hidden" name="followUpId" value={String(draft.origin.followUpId)} />
             <SelectField
               name="measureId"
               label={localized(locale, '所属措施', 'Measure')}
               hint={localized(locale, '承诺列在哪份文件的哪项措施之下。', 'The measure, and so the document, the commitment comes under.')}
-              form={form}
+              form={formState()}
               options={options}
               required
             />
@@ -528,7 +527,7 @@ export const commitmentPages: FastifyPluginAsyncZod = async (app) => {
     const measureId = request.query.measureId;
     if (measureId == null) {
       const choices = await agreementService.listMeasureChoices(app.db, actor, draft.values.responsibleOrganizationId);
-      return sendWorkspacePage(reply, <MeasureChoiceView frame={frame} draft={draft} choices={choices} form={formState()} />);
+      return sendWorkspacePage(reply, <MeasureChoiceView frame={frame} draft={draft} choices={choices} />);
     }
     await responsibleChoicesUnder(request, measureId);
     return sendCommitmentForm(request, reply, measureId, formState({ ...draft.values, measureId, weight: 1, progress: '' }), 200);

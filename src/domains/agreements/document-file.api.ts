@@ -5,10 +5,9 @@ import { actorOf, apiActor, requireApiActor } from '../../platform/auth.ts';
 import { badRequest } from '../../platform/errors.ts';
 import { apiError, apiErrorResponses } from '../../platform/openapi.ts';
 import { acceptFileUploads, isTooLarge, uploadedForm } from '../media/media.upload.ts';
-import { AgreementRuleError } from './agreement.rules.ts';
 import { sendDocumentFile } from './document-file.pages.tsx';
 import * as documentFileService from './document-file.service.ts';
-import { documentFileLimits, type DocumentFile } from './document-file.service.ts';
+import { documentFileLimits, refuseFile, type DocumentFile } from './document-file.service.ts';
 
 const tags = ['agreements'];
 const id = z.coerce.number().int().positive().max(2_147_483_647);
@@ -73,7 +72,7 @@ export const documentFileApi: FastifyPluginAsyncZod = async (app) => {
       await apiActor(request);
     });
     scope.setErrorHandler(async (error: FastifyError) => {
-      throw isTooLarge(error) ? new AgreementRuleError(413, 'too_large', { zh: '文件超过 20 MiB。', en: 'The file is larger than 20 MiB.' }, 'file') : error;
+      throw isTooLarge(error) ? refuseFile('too_large') : error;
     });
     const routes = scope.withTypeProvider<ZodTypeProvider>();
     routes.post(

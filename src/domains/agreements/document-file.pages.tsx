@@ -15,7 +15,7 @@ import { AgreementRuleError } from './agreement.rules.ts';
 import * as agreementService from './agreement.service.ts';
 import { agreementsHref, Crumbs, documentHref } from './agreement.view.tsx';
 import * as documentFileService from './document-file.service.ts';
-import { documentFileLimits, type DocumentFile, type DocumentFileDownload } from './document-file.service.ts';
+import { documentFileLimits, refuseFile, type DocumentFile, type DocumentFileDownload } from './document-file.service.ts';
 
 const fileParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), fileId: z.coerce.number().int().positive().max(2_147_483_647) });
 const documentParams = fileParams.pick({ id: true });
@@ -187,9 +187,8 @@ export const documentFilePages: FastifyPluginAsyncZod = async (app) => {
     upload.setErrorHandler(async (error: FastifyError, request, reply) => {
       const id = Number((request.params as { id?: string }).id);
       if (!isTooLarge(error) || !request.session || !Number.isInteger(id)) throw error;
-      const { locale } = workspaceFrame(request);
-      const text = localized(locale, '文件超过 20 MiB。', 'The file is larger than 20 MiB.');
-      return sendForm(request, reply, id, { values: {}, errors: { file: text } }, 413);
+      const refusal = refuseFile('too_large');
+      return sendForm(request, reply, id, { values: {}, errors: { file: refusal.text[workspaceFrame(request).locale] } }, refusal.status);
     });
 
     upload.post(`${agreementsHref}/:id/files`, { schema: { params: documentParams } }, async (request, reply) => {

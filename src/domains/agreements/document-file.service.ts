@@ -47,7 +47,8 @@ const fileMessages = {
 /** The refusals of an upload, by their stable code. */
 export type DocumentFileProblem = keyof typeof fileMessages;
 
-function refuseFile(problem: DocumentFileProblem): AgreementRuleError {
+/** The refusal of an upload, with its status and a message for the file field in both languages. */
+export function refuseFile(problem: DocumentFileProblem): AgreementRuleError {
   const { status, zh, en } = fileMessages[problem];
   return new AgreementRuleError(status, problem, { zh, en }, 'file');
 }
